@@ -1,0 +1,39 @@
+"""The demo force and one user per role, for `make run` and for trying the product by hand."""
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from response_platform.accounts.models import Force, Role, User
+
+DEMO_PASSWORD = "demo-password-123"
+DEMO_USERS = [
+    ("specialist", "Sam", "Okafor", Role.SPECIALIST),
+    ("supervisor", "Priya", "Marsh", Role.SUPERVISOR),
+    ("callhandler", "Dan", "Whitlow", Role.CALL_HANDLER),
+    ("officer", "Jo", "Brennan", Role.OFFICER),
+    ("support", "Alex", "Rowe", Role.SUPPORT_WORKER),
+    ("admin", "Morgan", "Hale", Role.FORCE_ADMIN),
+]
+
+
+@transaction.atomic
+def seed() -> list[tuple[User, TOTPDevice]]:
+    force, _ = Force.objects.get_or_create(code="demo", defaults={"name": "Demo Constabulary"})
+    seeded = []
+    for username, first, last, role in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "role": role,
+                "force": force,
+                "is_staff": role == Role.FORCE_ADMIN,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="demo", defaults={"confirmed": True})
+        seeded.append((user, device))
+    return seeded

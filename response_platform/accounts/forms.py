@@ -1,0 +1,28 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+from django_otp import match_token
+
+
+class StaffLoginForm(AuthenticationForm):
+    """Username, password and the 6-digit code from the authenticator app, in one step."""
+
+    otp_token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("That username, password or code is not right."),
+    }
+
+    def clean(self):
+        super().clean()
+        user = self.get_user()
+        device = match_token(user, self.cleaned_data.get("otp_token", "").strip())
+        if device is None:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        self.otp_device = device
+        return self.cleaned_data

@@ -1,0 +1,23 @@
+"""Every staff page needs a login with both factors; only the paths listed here are open."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+
+from response_platform.accounts.permissions import is_verified_staff
+
+# Victim pages, webhooks, health checks and static files authenticate some
+# other way (device cookie, provider signature) or need no identity at all.
+PUBLIC_PREFIXES = ("/j/", "/v/", "/webhooks/", "/healthz", "/static/", "/login/", "/dev/outbox/")
+
+
+class StaffVerifiedMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(PUBLIC_PREFIXES) or request.path == "/favicon.ico":
+            return self.get_response(request)
+        if not is_verified_staff(request.user):
+            return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
+        return self.get_response(request)

@@ -1,0 +1,48 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_SMS_TEMPLATE = "Here is the link we talked about. It works for 30 minutes: {link}"
+DEFAULT_SAFE_EXIT_URL = "https://www.bbc.co.uk/weather"
+
+
+class Force(models.Model):
+    """A police force: the tenant. Staff and cases belong to exactly one."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    # Discreet by default: no police branding and no victim name (the phone may
+    # be seen by the abuser). {link} is replaced by the join link.
+    sms_template = models.CharField(max_length=160, default=DEFAULT_SMS_TEMPLATE)
+    safe_exit_url = models.URLField(default=DEFAULT_SAFE_EXIT_URL)
+    join_link_minutes = models.PositiveIntegerField(default=30)
+    timezone = models.CharField(max_length=64, default="Europe/London")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from video.sms_wording import validate_template
+
+        try:
+            validate_template(self.sms_template)
+        except ValidationError as exc:
+            raise ValidationError({"sms_template": exc.messages}) from None
+
+
+class Role(models.TextChoices):
+    CALL_HANDLER = "call_handler", _("Call handler")
+    SPECIALIST = "specialist", _("Domestic abuse specialist")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    OFFICER = "officer", _("Officer")
+    SUPPORT_WORKER = "support_worker", _("Support worker")
+    FORCE_ADMIN = "force_admin", _("Force administrator")
+
+
+class User(AbstractUser):
+    force = models.ForeignKey(Force, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.CALL_HANDLER)
+
+    def __str__(self):
+        return self.get_full_name() or self.username

@@ -1,0 +1,33 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from response_platform.lib.fields import EncryptedTextField
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Case(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    force = models.ForeignKey("accounts.Force", on_delete=models.PROTECT, related_name="cases")
+    incident_reference = models.CharField(max_length=64)
+    victim_phone = EncryptedTextField()
+    # Keyed hash of the E.164 number, so replies and repeat contacts can be matched
+    # without decrypting every case.
+    victim_phone_index = models.CharField(max_length=64, db_index=True)
+    preferred_language = models.CharField(max_length=16, default="en-gb")
+    safe_to_text_confirmed = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.incident_reference

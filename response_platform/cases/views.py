@@ -1,0 +1,45 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from response_platform.accounts.permissions import can_contact_victims, can_view_cases
+from response_platform.cases import selectors, services
+from response_platform.cases.forms import CaseForm
+from response_platform.lib.phones import masked
+
+
+def case_list(request):
+    if not can_view_cases(request.user):
+        raise PermissionDenied
+    cases = selectors.cases_for(request.user).select_related("created_by")[:100]
+    context = {"cases": cases, "can_contact": can_contact_victims(request.user), "title": _("Cases")}
+    return render(request, "cases/list.html", context)
+
+
+def case_create(request):
+    if not can_contact_victims(request.user):
+        raise PermissionDenied
+    form = CaseForm(request.POST or None, initial={"preferred_language": "en-gb"})
+    if request.method == "POST" and form.is_valid():
+        case = services.create_case(by=request.user, **_case_fields(form.cleaned_data))
+        return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/new.html", {"form": form, "title": _("New case")})
+
+
+def _case_fields(data):
+    return {k: data[k] for k in ("incident_reference", "victim_phone", "preferred_language")}
+
+
+def case_detail(request, case_id):
+    if not can_view_cases(request.user):
+        raise PermissionDenied
+    case = selectors.get_case_for(request.user, case_id)
+    sessions = case.sessions.order_by("-created_at")
+    context = {
+        "case": case,
+        "sessions": sessions,
+        "masked_phone": masked(case.victim_phone),
+        "can_contact": can_contact_victims(request.user),
+        "title": case.incident_reference,
+    }
+    return render(request, "cases/detail.html", context)

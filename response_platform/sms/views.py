@@ -1,0 +1,46 @@
+import logging
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from twilio.request_validator import RequestValidator
+
+from response_platform.sms import services
+from response_platform.sms.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+def twilio_signature_is_valid(request) -> bool:
+    """Check X-Twilio-Signature against the public URL Twilio called.
+
+    Behind the TLS proxy the request's own URL is not what Twilio signed, so
+    the URL is built from PUBLIC_BASE_URL.
+    """
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature or not settings.TWILIO_AUTH_TOKEN:
+        return False
+    url = settings.PUBLIC_BASE_URL + request.get_full_path()
+    return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST.dict(), signature)
+
+
+@csrf_exempt
+@require_POST
+def status_webhook(request):
+    if not twilio_signature_is_valid(request):
+        return HttpResponseForbidden("Invalid signature.")
+    sid = request.POST.get("MessageSid", "")
+    status = request.POST.get("MessageStatus", "")
+    changed = services.apply_provider_status(sid, status, request.POST.get("ErrorCode", ""))
+    log.info("sms status callback: status=%s changed=%s", status, changed)
+    # Twilio only needs to know we have it; an unknown or stale report is not an error.
+    return HttpResponse(status=204)
+
+
+def outbox(request):
+    if not settings.DEBUG:
+        raise Http404
+    messages = OutboxMessage.objects.all()[:50]
+    return render(request, "sms/outbox.html", {"messages": messages, "title": "Dev SMS outbox"})

@@ -1,0 +1,88 @@
+/* The caller's call page: camera check, waiting room, call, text chat. */
+(function () {
+  "use strict";
+  var root = document.getElementById("call");
+  var session = root.getAttribute("data-session");
+  var chatList = document.getElementById("chat");
+  var status = document.getElementById("call-status");
+  var remote = document.getElementById("remote");
+  var say = function (key) { if (status) status.textContent = status.getAttribute("data-" + key); };
+  var show = function (id, on) { var el = document.getElementById(id); if (el) el.hidden = !on; };
+  var stream = null;
+
+  var call = new Call({
+    session: session,
+    onHello: function (m) { m.chat.forEach(addChat); },
+    onChat: function (m) { addChat(m); },
+    onJoined: function (peers) { say(peers.length ? "joining" : "waiting"); },
+    onPeerJoined: function () { say("joining"); },
+    onPeerLeft: function (p) { if (p.role === "staff") say("waiting"); },
+    onPeerState: function (id, state) { if (state === "connected") say("connected"); },
+    onRemoteStream: function (id, s) { if (remote) remote.srcObject = s; },
+    onStatus: function () { say("reconnecting"); },
+    onClosed: function () {
+      show("step-call", false); show("step-preview", false); show("chat-form", false); show("ended", true);
+      try { sessionStorage.clear(); } catch (err) { /* ignore */ }
+    }
+  });
+  window.currentCall = call;
+  var addChat = Call.bindChat(call, { victim: chatList.getAttribute("data-you"), staff: chatList.getAttribute("data-staff") });
+
+  if (root.getAttribute("data-video") !== "1") return;
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.RTCPeerConnection) {
+    show("in-app-help", true); show("step-preview", false);
+    return;
+  }
+
+  var preview = document.getElementById("preview-status");
+  function start(constraints) {
+    return navigator.mediaDevices.getUserMedia(constraints).then(function (s) {
+      stream = s;
+      document.getElementById("local").srcObject = s;
+      return s;
+    });
+  }
+  function enter(media) {
+    if (media === "audio" && stream) {
+      stream.getVideoTracks().forEach(function (t) { t.stop(); stream.removeTrack(t); });
+    }
+    show("step-preview", false); show("step-call", true);
+    if (status) status.focus();
+    try { sessionStorage.setItem("rp.joined", session); } catch (err) { /* ignore */ }
+    call.join(stream, media);
+    var camera = document.getElementById("camera");
+    camera.hidden = media !== "video";
+  }
+
+  var rejoin = false;
+  try { rejoin = sessionStorage.getItem("rp.joined") === session; } catch (err) { /* ignore */ }
+  start({ audio: true, video: { facingMode: "user" } }).catch(function () {
+    preview.textContent = preview.getAttribute("data-no-camera");
+    return start({ audio: true, video: false });
+  }).then(function () {
+    if (rejoin) enter(stream.getVideoTracks().length ? "video" : "audio");
+  }).catch(function () {
+    preview.textContent = preview.getAttribute("data-no-media");
+  });
+
+  document.getElementById("ready").addEventListener("click", function () {
+    if (stream) enter(stream.getVideoTracks().length ? "video" : "audio");
+  });
+  document.getElementById("audio-only").addEventListener("click", function () { if (stream) enter("audio"); });
+  toggle("mute", "audio");
+  toggle("camera", "video");
+  document.getElementById("hangup").addEventListener("click", function () {
+    call.leave(false);
+    try { sessionStorage.removeItem("rp.joined"); } catch (err) { /* ignore */ }
+    show("step-call", false); show("ended", true);
+  });
+
+  function toggle(id, kind) {
+    var button = document.getElementById(id);
+    button.addEventListener("click", function () {
+      var off = button.getAttribute("aria-pressed") !== "true";
+      button.setAttribute("aria-pressed", off ? "true" : "false");
+      call.setEnabled(kind, !off);
+    });
+  }
+})();

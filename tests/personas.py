@@ -1,0 +1,87 @@
+"""Named people for tests: who they are says what they may see.
+
+Alice is a specialist in Force A, Bob her supervisor, Carol a call handler
+there, Sid a support worker, and Olivia a specialist in Force B who must never
+see Force A's cases.
+"""
+
+from dataclasses import dataclass
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from response_platform.accounts.models import Force, Role, User
+from response_platform.cases.services import create_case
+from video import services
+
+PASSWORD = "correct-horse-battery-staple"
+VICTIM_MOBILE = "+447700900123"
+
+
+@dataclass
+class Personas:
+    force_a: Force
+    force_b: Force
+    alice: User
+    bob: User
+    carol: User
+    sid: User
+    olivia: User
+
+
+def make_user(username: str, force: Force, role: str) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, force=force, role=role)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return user
+
+
+def make_personas() -> Personas:
+    force_a = Force.objects.create(code="force-a", name="Force A")
+    force_b = Force.objects.create(code="force-b", name="Force B")
+    return Personas(
+        force_a=force_a,
+        force_b=force_b,
+        alice=make_user("alice", force_a, Role.SPECIALIST),
+        bob=make_user("bob", force_a, Role.SUPERVISOR),
+        carol=make_user("carol", force_a, Role.CALL_HANDLER),
+        sid=make_user("sid", force_a, Role.SUPPORT_WORKER),
+        olivia=make_user("olivia", force_b, Role.SPECIALIST),
+    )
+
+
+def current_code(user: User) -> str:
+    device = TOTPDevice.objects.get(user=user)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def verified_client(user: User) -> Client:
+    """A client logged in with both factors, as the login page would leave it."""
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    return client
+
+
+def open_case(by: User, *, phone: str = VICTIM_MOBILE, reference: str = "INC-0001"):
+    return create_case(by=by, incident_reference=reference, victim_phone=phone, preferred_language="en-gb")
+
+
+def session_with_link(by: User, **case_kwargs):
+    """A case, a video session and a sent link. Returns (session, link, token)."""
+    from django.test import TestCase
+
+    from response_platform.sms.models import OutboxMessage
+
+    case = open_case(by, **case_kwargs)
+    session = services.start_session(case, by=by)
+    # The SMS is queued after commit; run those callbacks as a real commit would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        link = services.send_join_link(session, by=by)
+    body = OutboxMessage.objects.latest("created_at").body
+    token = body.rsplit("/j/", 1)[1].split()[0]
+    return session, link, token

@@ -1,0 +1,59 @@
+from datetime import timedelta
+
+from django.test import Client
+from django.utils import timezone
+
+from tests.personas import session_with_link
+from video.models import ConsentDecision, ConsentRecord, EventKind
+from video.notices import notice_sha256
+
+NEUTRAL = "This link is no longer valid"
+
+
+def test_the_link_binds_to_the_first_device_and_leaves_the_address_bar(people):
+    session, link, token = session_with_link(people.alice)
+    phone = Client()
+    response = phone.get(f"/j/{token}")
+    assert response.status_code == 302
+    assert response["Location"] == "/v/"
+    assert token not in response["Location"]
+    cookie = response.cookies["vdevice"]
+    assert cookie["httponly"]
+    page = phone.get("/v/")
+    assert page.status_code == 200
+    assert b"Before we start" in page.content
+    assert session.events.filter(kind=EventKind.LINK_OPENED).count() == 1
+
+
+def test_a_second_device_gets_the_same_neutral_page_as_a_forged_link(people):
+    _, _, token = session_with_link(people.alice)
+    Client().get(f"/j/{token}")
+    second = Client().get(f"/j/{token}")
+    forged = Client().get("/j/AAAAAAAAAAAAAAAAAAAAAA")
+    assert second.status_code == forged.status_code == 404
+    assert NEUTRAL in second.content.decode()
+    assert forged.content == second.content
+
+
+def test_it_refuses_an_expired_link(people):
+    _, link, token = session_with_link(people.alice)
+    link.expires_at = timezone.now() - timedelta(seconds=1)
+    link.save()
+    response = Client().get(f"/j/{token}")
+    assert response.status_code == 404
+    assert NEUTRAL in response.content.decode()
+
+
+def test_consent_is_recorded_with_the_hash_of_the_notice_shown(people):
+    session, _, token = session_with_link(people.alice)
+    phone = Client()
+    phone.get(f"/j/{token}")
+    page = phone.get("/v/").content.decode()
+    assert "notice_version" in page
+    version = page.split('name="notice_version" value="')[1].split('"')[0]
+    phone.post("/v/consent/", {"notice_version": version, "video": "yes"})
+    records = {r.scope: r for r in ConsentRecord.objects.filter(session=session)}
+    assert records["video"].decision == ConsentDecision.GRANTED
+    assert records["location"].decision == ConsentDecision.REFUSED
+    assert records["video"].notice_sha256 == notice_sha256()
+    assert b"Check your camera" in phone.get("/v/").content

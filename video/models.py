@@ -1,0 +1,135 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from response_platform.lib.fields import EncryptedTextField
+
+
+class SessionState(models.TextChoices):
+    CREATED = "created", _("Created")
+    LINK_SENT = "link_sent", _("Link sent")
+    VICTIM_WAITING = "victim_waiting", _("Caller waiting")
+    IN_CALL = "in_call", _("In call")
+    ENDED = "ended", _("Ended")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+CLOSED_STATES = {SessionState.ENDED, SessionState.EXPIRED, SessionState.CANCELLED}
+
+
+class VideoSession(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="sessions")
+    state = models.CharField(max_length=16, choices=SessionState.choices, default=SessionState.CREATED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Session {self.pk}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in CLOSED_STATES
+
+
+class JoinLink(models.Model):
+    session = models.ForeignKey(VideoSession, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the secret in the HttpOnly cookie of the device that redeemed it.
+    device_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    sms = models.OneToOneField("sms.SmsMessage", null=True, on_delete=models.SET_NULL, related_name="join_link")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ConsentScope(models.TextChoices):
+    VIDEO = "video", _("Video call")
+    LOCATION = "location", _("Share location")
+
+
+class ConsentDecision(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ConsentRecord(models.Model):
+    """Append-only: a change of mind is a new record, never an edit."""
+
+    session = models.ForeignKey(VideoSession, on_delete=models.CASCADE, related_name="consents")
+    scope = models.CharField(max_length=32, choices=ConsentScope.choices)
+    decision = models.CharField(max_length=16, choices=ConsentDecision.choices)
+    method = models.CharField(max_length=16, default="on_device")
+    notice_version = models.CharField(max_length=16)
+    notice_sha256 = models.CharField(max_length=64)
+    language = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ParticipantRole(models.TextChoices):
+    VICTIM = "victim", _("Caller")
+    STAFF = "staff", _("Specialist")
+
+
+class Participant(models.Model):
+    """One socket connection in a session: presence lives here, not in memory."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(VideoSession, on_delete=models.CASCADE, related_name="participants")
+    role = models.CharField(max_length=16, choices=ParticipantRole.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    channel_name = models.CharField(max_length=200)
+    in_call = models.BooleanField(default=False)
+    connected_at = models.DateTimeField(auto_now_add=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def label(self) -> str:
+        return str(self.get_role_display())
+
+
+class EventKind(models.TextChoices):
+    CASE_CREATED = "case_created", _("Case created")
+    SMS_QUEUED = "sms_queued", _("Text message queued")
+    SMS_SENT = "sms_sent", _("Text message sent")
+    SMS_DELIVERED = "sms_delivered", _("Text message delivered")
+    SMS_FAILED = "sms_failed", _("Text message failed")
+    LINK_REVOKED = "link_revoked", _("Link revoked")
+    LINK_OPENED = "link_opened", _("Link opened")
+    CONSENT_GRANTED = "consent_granted", _("Consent given")
+    CONSENT_REFUSED = "consent_refused", _("Consent refused")
+    JOINED = "joined", _("Joined")
+    MEDIA_CONNECTED = "media_connected", _("Video connected")
+    LEFT = "left", _("Left")
+    ENDED = "ended", _("Session ended")
+    EXPIRED = "expired", _("Session expired")
+
+
+class SessionEvent(models.Model):
+    """Append-only timeline. Details hold labels and codes, never personal data."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="events")
+    session = models.ForeignKey(VideoSession, null=True, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    detail = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class ChatMessage(models.Model):
+    session = models.ForeignKey(VideoSession, on_delete=models.CASCADE, related_name="chat_messages")
+    sender = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]

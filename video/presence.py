@@ -1,0 +1,165 @@
+"""Who is connected to a session and who is in the call, kept in the database.
+
+Synchronous ORM functions; the consumer calls them through database_sync_to_async.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from response_platform.accounts.permissions import can_view_cases
+from response_platform.accounts.sockets import verified_staff_from_scope
+from video import services
+from video.events import record_event
+from video.models import (
+    ChatMessage,
+    ConsentDecision,
+    ConsentScope,
+    EventKind,
+    Participant,
+    ParticipantRole,
+    SessionState,
+    VideoSession,
+)
+
+DEVICE_COOKIE = "vdevice"
+
+
+@dataclass(frozen=True)
+class Identity:
+    session: VideoSession
+    role: str
+    user: object = None
+
+
+def identify(scope, session_id) -> Identity | None:
+    """Staff of the session's force (two factors verified), or the caller's bound device."""
+    user = verified_staff_from_scope(scope)
+    if user is not None:
+        if not can_view_cases(user):
+            return None
+        session = (
+            VideoSession.objects.select_related("case").filter(pk=session_id, case__force_id=user.force_id).first()
+        )
+        if session is None or session.is_closed:
+            return None
+        return Identity(session=session, role=ParticipantRole.STAFF, user=user)
+    link = services.link_for_device(scope.get("cookies", {}).get(DEVICE_COOKIE))
+    if link is None or str(link.session_id) != str(session_id):
+        return None
+    if services.current_consent(link.session, ConsentScope.VIDEO) is None:
+        return None  # the consent screen comes first
+    return Identity(session=link.session, role=ParticipantRole.VICTIM)
+
+
+def connect(identity: Identity, channel_name: str) -> Participant:
+    return Participant.objects.create(
+        session=identity.session, role=identity.role, user=identity.user, channel_name=channel_name
+    )
+
+
+def may_use_media(participant: Participant) -> bool:
+    if participant.role != ParticipantRole.VICTIM:
+        return True
+    return services.current_consent(participant.session, ConsentScope.VIDEO) == ConsentDecision.GRANTED
+
+
+def join_call(participant: Participant) -> list[dict]:
+    """Mark the participant in the call; return the peers already there."""
+    peers = [describe(p) for p in in_call(participant.session_id).exclude(pk=participant.pk)]
+    Participant.objects.filter(pk=participant.pk).update(in_call=True)
+    participant.in_call = True
+    record_event(
+        case=participant.session.case,
+        session=participant.session,
+        kind=EventKind.JOINED,
+        actor=participant.user,
+        detail=participant.label,
+    )
+    _update_state(participant.session)
+    return peers
+
+
+def leave(participant: Participant, *, disconnected: bool) -> bool:
+    """Take the participant out of the call (and off the session when the socket closed).
+
+    Returns whether they were in the call, so the others can be told."""
+    was_in_call = Participant.objects.filter(pk=participant.pk, in_call=True).update(in_call=False) == 1
+    if disconnected:
+        Participant.objects.filter(pk=participant.pk).update(left_at=timezone.now())
+    if was_in_call:
+        record_event(
+            case=participant.session.case,
+            session=participant.session,
+            kind=EventKind.LEFT,
+            actor=participant.user,
+            detail=participant.label,
+        )
+    participant.in_call = False
+    return was_in_call
+
+
+def in_call(session_id):
+    return Participant.objects.filter(session_id=session_id, in_call=True, left_at__isnull=True).order_by(
+        "connected_at"
+    )
+
+
+def _update_state(session: VideoSession) -> None:
+    roles = set(in_call(session.pk).values_list("role", flat=True))
+    if ParticipantRole.VICTIM not in roles:
+        return
+    if ParticipantRole.STAFF in roles:
+        services.move_state(
+            session.pk,
+            from_states={SessionState.LINK_SENT, SessionState.VICTIM_WAITING, SessionState.CREATED},
+            to=SessionState.IN_CALL,
+        )
+    else:
+        services.move_state(
+            session.pk, from_states={SessionState.LINK_SENT, SessionState.CREATED}, to=SessionState.VICTIM_WAITING
+        )
+
+
+def channel_of_peer(participant: Participant, peer_id: str) -> str | None:
+    """The channel of a peer in the same call, or None: a client cannot signal outside its session."""
+    return (
+        in_call(participant.session_id)
+        .filter(pk=peer_id)
+        .exclude(pk=participant.pk)
+        .values_list("channel_name", flat=True)
+        .first()
+    )
+
+
+def record_media_connected(participant: Participant) -> None:
+    already = participant.session.events.filter(kind=EventKind.MEDIA_CONNECTED, detail=participant.label).exists()
+    if not already:
+        record_event(
+            case=participant.session.case,
+            session=participant.session,
+            kind=EventKind.MEDIA_CONNECTED,
+            detail=participant.label,
+        )
+
+
+def save_chat(participant: Participant, text: str) -> dict:
+    message = ChatMessage.objects.create(session_id=participant.session_id, sender=participant, text=text)
+    return chat_frame(message, participant.role)
+
+
+def chat_history(session_id) -> list[dict]:
+    messages = ChatMessage.objects.filter(session_id=session_id).select_related("sender")
+    return [chat_frame(m, m.sender.role) for m in messages]
+
+
+def chat_frame(message: ChatMessage, role: str) -> dict:
+    return {"type": "chat", "id": message.pk, "role": role, "text": message.text, "at": message.sent_at.isoformat()}
+
+
+def describe(participant: Participant) -> dict:
+    return {"id": str(participant.pk), "role": participant.role, "label": participant.label}
+
+
+def presence(session_id) -> list[dict]:
+    return [describe(p) for p in in_call(session_id)]

@@ -1,0 +1,133 @@
+"""The signaling protocol: every frame a client sends is checked here before use."""
+
+import json
+import uuid
+
+MAX_FRAME_BYTES = 32 * 1024  # an SDP offer with audio and video is about 6 KB
+MAX_CHAT_CHARS = 2000
+MAX_SDP_CHARS = 30000
+MAX_CANDIDATE_CHARS = 1000
+MEDIA_MODES = {"video", "audio", "none"}
+DESCRIPTION_TYPES = {"offer", "answer", "rollback", "pranswer"}
+MEDIA_STATES = {"connected", "failed"}
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def parse(text: str | None) -> dict:
+    if text is None:
+        raise ProtocolError("binary_not_supported", "Send JSON text frames.")
+    if len(text.encode()) > MAX_FRAME_BYTES:
+        raise ProtocolError("too_large", f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
+    try:
+        frame = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ProtocolError("bad_json", "The frame is not valid JSON.") from None
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        raise ProtocolError("bad_frame", "A frame is a JSON object with a string 'type'.")
+    validator = VALIDATORS.get(frame["type"])
+    if validator is None:
+        raise ProtocolError("unknown_type", "Unknown frame type.")
+    return validator(frame)
+
+
+def _join(frame: dict) -> dict:
+    media = frame.get("media", "video")
+    if media not in MEDIA_MODES:
+        raise ProtocolError("bad_frame", "media must be video, audio or none.")
+    return {"type": "join", "media": media}
+
+
+def _signal(frame: dict) -> dict:
+    to = frame.get("to")
+    try:
+        to = str(uuid.UUID(str(to)))
+    except ValueError:
+        raise ProtocolError("bad_frame", "'to' must name a peer.") from None
+    if "description" in frame:
+        return {"type": "signal", "to": to, "description": _description(frame["description"])}
+    if "candidate" in frame:
+        return {"type": "signal", "to": to, "candidate": _candidate(frame["candidate"])}
+    raise ProtocolError("bad_frame", "A signal carries a description or a candidate.")
+
+
+def _description(value) -> dict:
+    if not isinstance(value, dict) or value.get("type") not in DESCRIPTION_TYPES:
+        raise ProtocolError("bad_frame", "Bad session description.")
+    sdp = value.get("sdp", "")
+    if not isinstance(sdp, str) or len(sdp) > MAX_SDP_CHARS:
+        raise ProtocolError("bad_frame", "Bad session description.")
+    return {"type": value["type"], "sdp": sdp}
+
+
+def _candidate(value) -> dict | None:
+    if value is None:  # end of candidates
+        return None
+    if not isinstance(value, dict):
+        raise ProtocolError("bad_frame", "Bad ICE candidate.")
+    candidate = value.get("candidate", "")
+    mid = value.get("sdpMid")
+    index = value.get("sdpMLineIndex")
+    if (
+        not isinstance(candidate, str)
+        or len(candidate) > MAX_CANDIDATE_CHARS
+        or not (mid is None or (isinstance(mid, str) and len(mid) <= 64))
+        or not (index is None or (isinstance(index, int) and not isinstance(index, bool) and 0 <= index < 64))
+    ):
+        raise ProtocolError("bad_frame", "Bad ICE candidate.")
+    return {"candidate": candidate, "sdpMid": mid, "sdpMLineIndex": index}
+
+
+def _chat(frame: dict) -> dict:
+    text = frame.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ProtocolError("bad_frame", "A chat message needs text.")
+    if len(text) > MAX_CHAT_CHARS:
+        raise ProtocolError("bad_frame", f"Chat messages are limited to {MAX_CHAT_CHARS} characters.")
+    return {"type": "chat", "text": text.strip()}
+
+
+def _media(frame: dict) -> dict:
+    if frame.get("state") not in MEDIA_STATES:
+        raise ProtocolError("bad_frame", "Unknown media state.")
+    return {"type": "media", "state": frame["state"]}
+
+
+def _bare(frame: dict) -> dict:
+    return {"type": frame["type"]}
+
+
+VALIDATORS = {
+    "join": _join,
+    "signal": _signal,
+    "chat": _chat,
+    "media": _media,
+    "leave": _bare,
+    "ping": _bare,
+}
+
+
+class TokenBucket:
+    """Per-connection rate limit: Daphne has no backpressure, so a flooding
+    client would otherwise queue frames without bound."""
+
+    def __init__(self, rate: float, burst: int, clock):
+        self.rate = rate
+        self.capacity = burst
+        self.tokens = float(burst)
+        self.clock = clock
+        self.updated = clock()
+
+    def take(self) -> bool:
+        now = self.clock()
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False

@@ -1,0 +1,166 @@
+"""The video session's rules. Views, the signaling consumer and tasks call these."""
+
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from response_platform.lib.crypto import sha256_hex
+from response_platform.lib.tokens import new_token
+from response_platform.sms.services import queue_sms
+from video import sms_wording
+from video.events import record_event
+from video.live import call_group, push
+from video.models import (
+    CLOSED_STATES,
+    ConsentDecision,
+    ConsentRecord,
+    EventKind,
+    JoinLink,
+    SessionState,
+    VideoSession,
+)
+from video.notices import NOTICE_VERSION, notice_sha256
+
+
+class SessionClosed(Exception):
+    """The session has ended, expired or been cancelled; nothing more can be sent."""
+
+
+def start_session(case, *, by) -> VideoSession:
+    return VideoSession.objects.create(case=case, created_by=by)
+
+
+@transaction.atomic
+def send_join_link(session: VideoSession, *, by) -> JoinLink:
+    """Revoke any earlier link, make a new one and text it to the caller."""
+    session = VideoSession.objects.select_for_update().select_related("case__force").get(pk=session.pk)
+    if session.is_closed:
+        raise SessionClosed
+    _revoke_active_links(session)
+    force = session.case.force
+    token, token_hash = new_token()
+    sms = queue_sms(
+        to=session.case.victim_phone,
+        body=sms_wording.render(force.sms_template, sms_wording.join_url(token)),
+        record_body=sms_wording.render(force.sms_template, "[link]"),
+    )
+    link = JoinLink.objects.create(
+        session=session,
+        token_hash=token_hash,
+        expires_at=timezone.now() + timedelta(minutes=force.join_link_minutes),
+        sms=sms,
+    )
+    if session.state == SessionState.CREATED:
+        _set_state(session, SessionState.LINK_SENT)
+    record_event(case=session.case, session=session, kind=EventKind.SMS_QUEUED, actor=by)
+    return link
+
+
+def _revoke_active_links(session: VideoSession) -> int:
+    return JoinLink.objects.filter(session=session, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def revoke_links(session: VideoSession, *, by) -> None:
+    if _revoke_active_links(session):
+        record_event(case=session.case, session=session, kind=EventKind.LINK_REVOKED, actor=by)
+        transaction.on_commit(lambda: push(call_group(session.pk), {"type": "session.closed", "reason": "revoked"}))
+
+
+@transaction.atomic
+def end_session(session: VideoSession, *, by=None, kind: str = EventKind.ENDED) -> bool:
+    session = VideoSession.objects.select_for_update().get(pk=session.pk)
+    if session.is_closed:
+        return False
+    _revoke_active_links(session)
+    _set_state(session, SessionState.EXPIRED if kind == EventKind.EXPIRED else SessionState.ENDED)
+    record_event(case=session.case, session=session, kind=kind, actor=by)
+    transaction.on_commit(lambda: push(call_group(session.pk), {"type": "session.closed", "reason": "ended"}))
+    return True
+
+
+def _set_state(session: VideoSession, state: str) -> None:
+    session.state = state
+    fields = ["state"]
+    if state in CLOSED_STATES:
+        session.ended_at = timezone.now()
+        fields.append("ended_at")
+    session.save(update_fields=fields)
+
+
+def move_state(session_id, *, from_states: set, to: str) -> bool:
+    """Conditional transition, safe when two sockets race to make it."""
+    return bool(VideoSession.objects.filter(pk=session_id, state__in=from_states).update(state=to))
+
+
+# --- The caller's device ------------------------------------------------------
+
+
+def redeem(token: str, device_secret: str | None) -> tuple[JoinLink, str] | None:
+    """Bind a link to the device that opens it first.
+
+    Returns (link, device secret for the cookie), or None for every kind of
+    refusal (unknown, expired, revoked, another device), so a page can never
+    tell an attacker which one applied.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        link = (
+            JoinLink.objects.select_for_update()
+            .select_related("session__case")
+            .filter(token_hash=sha256_hex(token), revoked_at__isnull=True)
+            .first()
+        )
+        if link is None or link.session.is_closed:
+            return None
+        if link.redeemed_at is not None:
+            # Opening the link again on the same phone is fine; any other device is not.
+            if device_secret and secrets.compare_digest(sha256_hex(device_secret), link.device_hash):
+                return link, device_secret
+            return None
+        if link.expires_at <= now:
+            return None
+        device_secret = secrets.token_urlsafe(32)
+        link.redeemed_at = now
+        link.device_hash = sha256_hex(device_secret)
+        link.save(update_fields=["redeemed_at", "device_hash"])
+        record_event(case=link.session.case, session=link.session, kind=EventKind.LINK_OPENED)
+    return link, device_secret
+
+
+def link_for_device(device_secret: str | None) -> JoinLink | None:
+    """The live link bound to this device, or None."""
+    if not device_secret:
+        return None
+    link = (
+        JoinLink.objects.select_related("session__case__force")
+        .filter(device_hash=sha256_hex(device_secret), revoked_at__isnull=True)
+        .first()
+    )
+    if link is None or link.session.is_closed:
+        return None
+    return link
+
+
+def record_consent(session: VideoSession, *, decisions: dict[str, bool], language: str) -> None:
+    """Store each decision with the hash of the exact notice the caller read."""
+    digest = notice_sha256()
+    with transaction.atomic():
+        for scope, granted in decisions.items():
+            ConsentRecord.objects.create(
+                session=session,
+                scope=scope,
+                decision=ConsentDecision.GRANTED if granted else ConsentDecision.REFUSED,
+                notice_version=NOTICE_VERSION,
+                notice_sha256=digest,
+                language=language,
+            )
+            kind = EventKind.CONSENT_GRANTED if granted else EventKind.CONSENT_REFUSED
+            record_event(case=session.case, session=session, kind=kind, detail=str(scope))
+
+
+def current_consent(session: VideoSession, scope: str) -> str | None:
+    latest = session.consents.filter(scope=scope).order_by("-created_at", "-pk").first()
+    return latest.decision if latest else None

@@ -1,0 +1,87 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from response_platform.accounts.permissions import can_contact_victims, can_view_cases
+from response_platform.cases.selectors import get_case_for
+from response_platform.lib.headers import allows_media
+from response_platform.lib.phones import masked
+from video import selectors, services
+from video.events import serialise
+
+
+def _contact_allowed(request):
+    if not can_contact_victims(request.user):
+        raise PermissionDenied
+
+
+@require_POST
+def start(request, case_id):
+    _contact_allowed(request)
+    case = get_case_for(request.user, case_id)
+    session = services.start_session(case, by=request.user)
+    services.send_join_link(session, by=request.user)
+    return redirect("video:session", session_id=session.pk)
+
+
+@allows_media
+def detail(request, session_id):
+    if not can_view_cases(request.user):
+        raise PermissionDenied
+    session = selectors.get_session_for(request.user, session_id)
+    link = session.links.select_related("sms").order_by("-created_at").first()
+    context = {
+        "session": session,
+        "case": session.case,
+        "link": link,
+        "masked_phone": masked(session.case.victim_phone),
+        "timeline": selectors.with_durations(selectors.timeline(session)),
+        "can_contact": can_contact_victims(request.user),
+        "title": _("Video session"),
+    }
+    return render(request, "video/session.html", context)
+
+
+def events(request, session_id):
+    """The timeline after a given event id, for a page catching up after a reconnect."""
+    if not can_view_cases(request.user):
+        raise PermissionDenied
+    session = selectors.get_session_for(request.user, session_id)
+    try:
+        after = int(request.GET.get("after", "0"))
+    except ValueError:
+        after = 0
+    events = [serialise(e) for e in selectors.timeline(session, after_id=after)]
+    return JsonResponse({"events": events, "state": session.state}, headers={"Cache-Control": "no-store"})
+
+
+@require_POST
+def resend(request, session_id):
+    _contact_allowed(request)
+    session = selectors.get_session_for(request.user, session_id)
+    try:
+        services.send_join_link(session, by=request.user)
+        messages.success(request, _("A new link is on its way. The old link no longer works."))
+    except services.SessionClosed:
+        messages.error(request, _("This session has ended. Start a new one from the case."))
+    return redirect("video:session", session_id=session.pk)
+
+
+@require_POST
+def revoke(request, session_id):
+    _contact_allowed(request)
+    session = selectors.get_session_for(request.user, session_id)
+    services.revoke_links(session, by=request.user)
+    messages.success(request, _("The link no longer works."))
+    return redirect("video:session", session_id=session.pk)
+
+
+@require_POST
+def end(request, session_id):
+    _contact_allowed(request)
+    session = selectors.get_session_for(request.user, session_id)
+    services.end_session(session, by=request.user)
+    return redirect("video:session", session_id=session.pk)

@@ -1,0 +1,110 @@
+"""The caller's pages. No login: a link redeemed once binds the call to the phone.
+
+Every refusal looks the same (no hint whether a link was wrong, expired,
+revoked or opened elsewhere), and nothing personal is shown or cached.
+"""
+
+import re
+from functools import wraps
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.http import require_POST
+
+from response_platform.accounts.models import DEFAULT_SAFE_EXIT_URL
+from response_platform.lib import throttle
+from response_platform.lib.headers import allows_media
+from video import services
+from video.models import ConsentDecision, ConsentScope
+from video.notices import NOTICE_VERSION, consent_notice
+from video.presence import DEVICE_COOKIE
+
+DEVICE_COOKIE_MAX_AGE = 12 * 60 * 60
+# In-app browsers (Facebook, Instagram, Snapchat, TikTok, LINE, WeChat...) often
+# cannot use the camera; the page tells the person how to open their own browser.
+IN_APP_BROWSER = re.compile(r"FBAN|FBAV|FB_IAB|Instagram|Snapchat|musical_ly|TikTok|Line/|MicroMessenger|Twitter", re.I)
+
+
+def victim_page(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapped
+
+
+def _invalid(request, status=404):
+    return render(request, "victim/invalid.html", {"safe_exit_url": DEFAULT_SAFE_EXIT_URL}, status=status)
+
+
+@victim_page
+def redeem(request, token):
+    attempts = throttle.hit(f"redeem:{throttle.client_ip(request)}", settings.JOIN_REDEMPTION_WINDOW)
+    if attempts > settings.JOIN_REDEMPTION_LIMIT:
+        return _invalid(request, status=429)
+    result = services.redeem(token, request.COOKIES.get(DEVICE_COOKIE))
+    if result is None:
+        return _invalid(request)
+    link, device_secret = result
+    # The token leaves the address bar at once; the cookie carries the call from here.
+    response = redirect("video:victim-home")
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_secret,
+        max_age=DEVICE_COOKIE_MAX_AGE,
+        httponly=True,
+        secure=not settings.DEBUG,
+        samesite="Lax",
+    )
+    return response
+
+
+def _context(request, link, **extra):
+    force = link.session.case.force
+    return {
+        "safe_exit_url": force.safe_exit_url,
+        "in_app_browser": bool(IN_APP_BROWSER.search(request.headers.get("User-Agent", ""))),
+        **extra,
+    }
+
+
+@victim_page
+@allows_media
+def home(request):
+    link = services.link_for_device(request.COOKIES.get(DEVICE_COOKIE))
+    if link is None:
+        return _invalid(request)
+    session = link.session
+    with translation.override(session.case.preferred_language):
+        video = services.current_consent(session, ConsentScope.VIDEO)
+        if video is None:
+            context = _context(request, link, notice=consent_notice(), notice_version=NOTICE_VERSION)
+            return render(request, "victim/consent.html", context)
+        context = _context(request, link, session=session, video_allowed=video == ConsentDecision.GRANTED)
+        return render(request, "victim/call.html", context)
+
+
+@victim_page
+@require_POST
+def consent(request):
+    link = services.link_for_device(request.COOKIES.get(DEVICE_COOKIE))
+    if link is None:
+        return _invalid(request)
+    session = link.session
+    # A second submit (double tap, back button) must not add a second decision.
+    if services.current_consent(session, ConsentScope.VIDEO) is None:
+        if request.POST.get("notice_version") != NOTICE_VERSION:
+            return redirect("video:victim-home")
+        decisions = {
+            ConsentScope.VIDEO: request.POST.get("video") == "yes",
+            ConsentScope.LOCATION: request.POST.get("location") == "yes",
+        }
+        language = session.case.preferred_language
+        with translation.override(language):  # the hash is of the notice in the language shown
+            services.record_consent(session, decisions=decisions, language=language)
+    return redirect("video:victim-home")

@@ -9,9 +9,12 @@ deployment never falls back silently to a development value.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / os.environ.get("VAR_DIR", "var")  # relative paths are under the project
@@ -43,25 +46,53 @@ _DEV_SECRETS = {
 }
 
 
-def secret(name: str) -> str:
-    value = env(name)
-    if value:
-        return value
-    if DEBUG:
-        return _DEV_SECRETS[name]
+def required(name: str, dev_default: str = "") -> str:
+    """A setting production cannot guess: the development default under DEBUG, else an error naming it."""
+    value = env(name).strip()
+    if value or DEBUG:
+        return value or dev_default
     raise ImproperlyConfigured(f"{name} must be set when DEBUG is false.")
+
+
+def secret(name: str) -> str:
+    value = required(name, _DEV_SECRETS[name])
+    # Split because FIELD_ENCRYPTION_KEYS is a list, and the public key must not hide inside it.
+    if not DEBUG and _DEV_SECRETS[name] in value.split(","):
+        raise ImproperlyConfigured(f"{name} is the public development value; set a real secret when DEBUG is false.")
+    return value
+
+
+def fernet_keys(name: str) -> list[str]:
+    keys = [key.strip() for key in secret(name).split(",") if key.strip()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            # The key itself is never echoed: this message ends up in deployment logs.
+            raise ImproperlyConfigured(
+                f"{name}: key {position} of {len(keys)} is not a Fernet key (32 url-safe base64-encoded bytes). Make "
+                "one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+            ) from None
+    return keys
 
 
 SECRET_KEY = secret("SECRET_KEY")
 # Comma-separated Fernet keys; the first encrypts, all decrypt (rotation).
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [secret("FIELD_ENCRYPTION_KEYS")]
+FIELD_ENCRYPTION_KEYS = fernet_keys("FIELD_ENCRYPTION_KEYS")
 BLIND_INDEX_KEY = secret("BLIND_INDEX_KEY")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
-PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
-CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL]
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is false.")
+# The address victims, staff and Twilio reach us at. Links in SMS, webhook
+# signatures and CSRF origins are built from it, never from the request.
+PUBLIC_BASE_URL = required("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+_public = urlsplit(PUBLIC_BASE_URL)
+if not DEBUG and _public.scheme != "https":
+    raise ImproperlyConfigured("PUBLIC_BASE_URL must be an https:// URL when DEBUG is false.")
+if not DEBUG and not validate_host(_public.hostname or "", ALLOWED_HOSTS):
+    raise ImproperlyConfigured("ALLOWED_HOSTS must include the host of PUBLIC_BASE_URL.")
+CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
 
 INSTALLED_APPS = [
     "daphne",
@@ -81,6 +112,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: probes from inside the cluster speak plain HTTP to an internal host name,
+    # so /healthz must answer before the HTTPS redirect and the ALLOWED_HOSTS check.
+    "response_platform.health.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "response_platform.lib.headers.SecurityHeadersMiddleware",
@@ -119,45 +153,82 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 DATABASES = {
-    "default": dj_database_url.parse(env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"), conn_max_age=0)
+    "default": dj_database_url.parse(required("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"), conn_max_age=0)
 }
+# Named explicitly: Channels' live-server tests derive the child server's database
+# from TEST.NAME, and would otherwise prefix "test_" a second time.
+DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Without it a vanished database host holds every request, and /healthz, for the OS TCP timeout (minutes).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The live-server tests run Daphne in a child process, which cannot share an
     # in-memory database, so the test database is a file too.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Daphne, the worker and beat write from several processes: take the write
+    # lock when a transaction starts (no failed lock upgrades) and let readers
+    # run beside the writer (WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, cache, Celery broker -----------------------------
-REDIS_URL = env("REDIS_URL")
+# Production needs Redis: without it the worker's live updates never reach the web
+# process's sockets, and two web replicas cannot relay a call between them.
+REDIS_URL = required("REDIS_URL")
+# Fail fast when Redis vanishes without closing the connection, but let reads
+# outlast channels_redis' 5 s blocking pop: at redis-py's default (also 5 s) every
+# quiet WebSocket's receive loop died with "Timeout reading from" Redis.
+_REDIS_TIMEOUTS = {"socket_connect_timeout": 5, "socket_timeout": 10}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, **_REDIS_TIMEOUTS}]},
         }
     }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {**_REDIS_TIMEOUTS},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        # Tasks ack late, so Redis hands a task to another worker if it is not acked
+        # within this time. It must outlast the longest task plus its longest retry
+        # countdown (SMS: 40 s); kombu's 1 h default would hold a crashed worker's
+        # SMS link back for an hour.
+        "visibility_timeout": 300,
+        **_REDIS_TIMEOUTS,
+    }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # kombu's filesystem transport: a real broker that needs no server.
     CELERY_BROKER_URL = "filesystem://"
     _queue_dir = VAR_DIR / "celery-queue"
+    # kombu does not create its folders; a worker on a fresh VAR_DIR would fail.
+    for _folder in ("celery-queue", "celery-processed", "celery-control"):
+        (VAR_DIR / _folder).mkdir(exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery-processed"),
+        # Exchange bindings; kombu would otherwise write them to ./control.
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
 
+# A worker or beat started before Redis answers waits for it instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# After a lost broker connection a late-acked task can no longer be acked and will
+# be redelivered: stop it rather than let two workers run it at once.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -167,6 +238,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ROUTES = {"sms.*": {"queue": "sms"}}
 CELERY_BEAT_SCHEDULE = {
+    # A text whose worker died before Twilio had it is failed and the specialist told.
+    "fail-stalled-sms": {"task": "sms.fail_stalled", "schedule": 60.0},
     "expire-stale-sessions": {
         "task": "video.expire_stale_sessions",
         "schedule": 60.0,
@@ -198,10 +271,18 @@ if SMS_BACKEND.endswith("TwilioBackend"):
 ACCEPT_FICTIONAL_NUMBERS = env_bool("ACCEPT_FICTIONAL_NUMBERS", DEBUG)
 
 # --- WebRTC ---------------------------------------------------------------
-STUN_URLS = env_list("STUN_URLS")
+# coturn in use-auth-secret mode: each join gets a short-lived credential signed with
+# TURN_SECRET (video/ice.py), and the same hosts answer STUN. Without a relay, a
+# victim on a mobile network behind carrier-grade NAT often cannot connect at all.
 TURN_URLS = env_list("TURN_URLS")
-TURN_SECRET = env("TURN_SECRET")
+TURN_SECRET = env("TURN_SECRET").strip()
 TURN_CREDENTIAL_TTL = int(env("TURN_CREDENTIAL_TTL", "3600"))
+if not all(url.startswith(("turn:", "turns:")) for url in TURN_URLS):
+    raise ImproperlyConfigured("TURN_URLS must list turn: or turns: URLs, e.g. turn:turn.example.org:3478.")
+if not DEBUG and TURN_URLS and not TURN_SECRET:
+    raise ImproperlyConfigured("TURN_SECRET must be set with TURN_URLS when DEBUG is false.")
+if not DEBUG and TURN_SECRET and not TURN_URLS:
+    raise ImproperlyConfigured("TURN_URLS must be set with TURN_SECRET when DEBUG is false.")
 
 # --- Security ---------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -209,14 +290,19 @@ SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_AGE = 12 * 60 * 60
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /healthz needs no exemption: HealthzMiddleware answers it before this redirect.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Staff pages: "same-origin" keeps the Origin header on form posts (CSRF checks need it)
+# and still sends nothing to other sites. Victim pages send "no-referrer" themselves.
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Proxies that append to X-Forwarded-For in front of daphne; throttles count the
+# address the outermost one saw (response_platform/lib/throttle.py).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1"))
 LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW = int(env("LOGIN_FAILURE_WINDOW", "900"))
 JOIN_REDEMPTION_LIMIT = int(env("JOIN_REDEMPTION_LIMIT", "20"))

@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from response_platform.health import healthz
-
+# /healthz is answered by response_platform.health.HealthzMiddleware, ahead of the
+# HTTPS redirect and host checks, so it has no URL pattern here.
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases:list"), name="home"),
-    path("healthz", healthz, name="healthz"),
     path("", include("response_platform.accounts.urls")),
     path("", include("response_platform.sms.urls")),
     path("cases/", include("response_platform.cases.urls")),

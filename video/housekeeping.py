@@ -1,26 +1,37 @@
 from datetime import timedelta
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from video.models import EventKind, SessionState, VideoSession
+from video.models import CLOSED_STATES, ChatMessage, EventKind, SessionEvent, SessionState, VideoSession
 from video.services import end_session
 
 # A session nobody joined is closed once its links have expired; one that was
-# joined and abandoned is closed after a long quiet spell.
+# opened or joined and then abandoned is closed after a long quiet spell.
 ABANDONED_AFTER = timedelta(hours=6)
 
 
 def expire_stale_sessions() -> int:
+    """Close sessions nobody can or will join. Returns how many were closed; safe to run twice."""
     now = timezone.now()
-    unopened = (
+    stale = {session.pk: session for session in [*_unopened(now), *_quiet(now - ABANDONED_AFTER)]}
+    return sum(end_session(session, kind=EventKind.EXPIRED) for session in stale.values())
+
+
+def _unopened(now):
+    """Every link has expired and none was opened: the caller can no longer get in."""
+    return (
         VideoSession.objects.filter(state=SessionState.LINK_SENT)
         .exclude(links__expires_at__gt=now)
         .exclude(links__redeemed_at__isnull=False)
     )
-    abandoned = VideoSession.objects.filter(
-        state__in=[SessionState.VICTIM_WAITING, SessionState.IN_CALL], created_at__lt=now - ABANDONED_AFTER
+
+
+def _quiet(cutoff):
+    """Still open, but nothing has happened since the cutoff: no event and no chat message."""
+    return (
+        VideoSession.objects.exclude(state__in=CLOSED_STATES)
+        .filter(created_at__lt=cutoff)
+        .exclude(Exists(SessionEvent.objects.filter(session=OuterRef("pk"), at__gte=cutoff)))
+        .exclude(Exists(ChatMessage.objects.filter(session=OuterRef("pk"), sent_at__gte=cutoff)))
     )
-    expired = 0
-    for session in list(unopened) + list(abandoned):
-        expired += end_session(session, kind=EventKind.EXPIRED)
-    return expired

@@ -52,6 +52,20 @@ def identify(scope, session_id) -> Identity | None:
     return Identity(session=link.session, role=ParticipantRole.VICTIM)
 
 
+def standing(scope: dict, participant: Participant) -> str | None:
+    """Why an open socket must now close ("ended", "revoked", "forbidden"), or None.
+
+    Asked again from time to time because the push that says so travels over the
+    channel layer, which may lose it."""
+    session = VideoSession.objects.filter(pk=participant.session_id).only("state").first()
+    if session is None or session.is_closed:
+        return "ended"
+    identity = identify(scope, participant.session_id)
+    if identity is None or identity.role != participant.role:
+        return "revoked" if participant.role == ParticipantRole.VICTIM else "forbidden"
+    return None
+
+
 def connect(identity: Identity, channel_name: str) -> Participant:
     return Participant.objects.create(
         session=identity.session, role=identity.role, user=identity.user, channel_name=channel_name
@@ -64,20 +78,24 @@ def may_use_media(participant: Participant) -> bool:
     return services.current_consent(participant.session, ConsentScope.VIDEO) == ConsentDecision.GRANTED
 
 
-def join_call(participant: Participant) -> list[dict]:
-    """Mark the participant in the call; return the peers already there."""
-    peers = [describe(p) for p in in_call(participant.session_id).exclude(pk=participant.pk)]
-    Participant.objects.filter(pk=participant.pk).update(in_call=True)
+def join_call(participant: Participant) -> tuple[list[dict], bool]:
+    """Mark the participant in the call; return the peers already there and whether this was news.
+
+    A second "join" on the same socket (a double tap) answers again but is not
+    recorded or announced twice."""
+    newly = Participant.objects.filter(pk=participant.pk, in_call=False, left_at__isnull=True).update(in_call=True) == 1
     participant.in_call = True
-    record_event(
-        case=participant.session.case,
-        session=participant.session,
-        kind=EventKind.JOINED,
-        actor=participant.user,
-        detail=participant.label,
-    )
-    _update_state(participant.session)
-    return peers
+    peers = [describe(p) for p in in_call(participant.session_id).exclude(pk=participant.pk)]
+    if newly:
+        record_event(
+            case=participant.session.case,
+            session=participant.session,
+            kind=EventKind.JOINED,
+            actor=participant.user,
+            detail=participant.label,
+        )
+        _update_state(participant.session)
+    return peers, newly
 
 
 def leave(participant: Participant, *, disconnected: bool) -> bool:

@@ -2,11 +2,13 @@
 
 import json
 import uuid
+from collections.abc import Callable
 
 MAX_FRAME_BYTES = 32 * 1024  # an SDP offer with audio and video is about 6 KB
 MAX_CHAT_CHARS = 2000
 MAX_SDP_CHARS = 30000
 MAX_CANDIDATE_CHARS = 1000
+MAX_SHORT_CHARS = 64  # sdpMid, usernameFragment
 MEDIA_MODES = {"video", "audio", "none"}
 DESCRIPTION_TYPES = {"offer", "answer", "rollback", "pranswer"}
 MEDIA_STATES = {"connected", "failed"}
@@ -20,13 +22,15 @@ class ProtocolError(Exception):
 
 
 def parse(text: str | None) -> dict:
+    """The frame as a clean dict holding only known keys, or ProtocolError."""
     if text is None:
         raise ProtocolError("binary_not_supported", "Send JSON text frames.")
-    if len(text.encode()) > MAX_FRAME_BYTES:
+    # "surrogatepass": counting bytes must never be the thing that fails.
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
         raise ProtocolError("too_large", f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
     try:
         frame = json.loads(text)
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError):  # RecursionError: deeply nested arrays
         raise ProtocolError("bad_json", "The frame is not valid JSON.") from None
     if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
         raise ProtocolError("bad_frame", "A frame is a JSON object with a string 'type'.")
@@ -36,9 +40,28 @@ def parse(text: str | None) -> dict:
     return validator(frame)
 
 
+def _is_text(value, limit: int) -> bool:
+    """A string of at most `limit` characters that can be stored and relayed.
+
+    JSON may spell a lone surrogate ("\\ud800"); it cannot be encoded as UTF-8,
+    so encryption at rest and the Redis channel layer would fail on it later."""
+    if not isinstance(value, str) or len(value) > limit:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _one_of(value, choices: set[str]) -> bool:
+    # isinstance first: a list or object is unhashable, and "in" on a set would raise TypeError.
+    return isinstance(value, str) and value in choices
+
+
 def _join(frame: dict) -> dict:
     media = frame.get("media", "video")
-    if media not in MEDIA_MODES:
+    if not _one_of(media, MEDIA_MODES):
         raise ProtocolError("bad_frame", "media must be video, audio or none.")
     return {"type": "join", "media": media}
 
@@ -46,9 +69,11 @@ def _join(frame: dict) -> dict:
 def _signal(frame: dict) -> dict:
     to = frame.get("to")
     try:
-        to = str(uuid.UUID(str(to)))
+        to = str(uuid.UUID(to)) if isinstance(to, str) else None
     except ValueError:
-        raise ProtocolError("bad_frame", "'to' must name a peer.") from None
+        to = None
+    if to is None:
+        raise ProtocolError("bad_frame", "'to' must name a peer.")
     if "description" in frame:
         return {"type": "signal", "to": to, "description": _description(frame["description"])}
     if "candidate" in frame:
@@ -57,10 +82,10 @@ def _signal(frame: dict) -> dict:
 
 
 def _description(value) -> dict:
-    if not isinstance(value, dict) or value.get("type") not in DESCRIPTION_TYPES:
+    if not isinstance(value, dict) or not _one_of(value.get("type"), DESCRIPTION_TYPES):
         raise ProtocolError("bad_frame", "Bad session description.")
     sdp = value.get("sdp", "")
-    if not isinstance(sdp, str) or len(sdp) > MAX_SDP_CHARS:
+    if not _is_text(sdp, MAX_SDP_CHARS):
         raise ProtocolError("bad_frame", "Bad session description.")
     return {"type": value["type"], "sdp": sdp}
 
@@ -73,27 +98,32 @@ def _candidate(value) -> dict | None:
     candidate = value.get("candidate", "")
     mid = value.get("sdpMid")
     index = value.get("sdpMLineIndex")
+    # RTCIceCandidate.toJSON() includes it; browsers use it to drop candidates of an old ICE generation.
+    fragment = value.get("usernameFragment")
     if (
-        not isinstance(candidate, str)
-        or len(candidate) > MAX_CANDIDATE_CHARS
-        or not (mid is None or (isinstance(mid, str) and len(mid) <= 64))
+        not _is_text(candidate, MAX_CANDIDATE_CHARS)
+        or not (mid is None or _is_text(mid, MAX_SHORT_CHARS))
         or not (index is None or (isinstance(index, int) and not isinstance(index, bool) and 0 <= index < 64))
+        or not (fragment is None or _is_text(fragment, MAX_SHORT_CHARS))
     ):
         raise ProtocolError("bad_frame", "Bad ICE candidate.")
-    return {"candidate": candidate, "sdpMid": mid, "sdpMLineIndex": index}
+    clean = {"candidate": candidate, "sdpMid": mid, "sdpMLineIndex": index}
+    if fragment is not None:
+        clean["usernameFragment"] = fragment
+    return clean
 
 
 def _chat(frame: dict) -> dict:
     text = frame.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ProtocolError("bad_frame", "A chat message needs text.")
-    if len(text) > MAX_CHAT_CHARS:
+    if not _is_text(text, MAX_CHAT_CHARS):
         raise ProtocolError("bad_frame", f"Chat messages are limited to {MAX_CHAT_CHARS} characters.")
     return {"type": "chat", "text": text.strip()}
 
 
 def _media(frame: dict) -> dict:
-    if frame.get("state") not in MEDIA_STATES:
+    if not _one_of(frame.get("state"), MEDIA_STATES):
         raise ProtocolError("bad_frame", "Unknown media state.")
     return {"type": "media", "state": frame["state"]}
 
@@ -102,7 +132,7 @@ def _bare(frame: dict) -> dict:
     return {"type": frame["type"]}
 
 
-VALIDATORS = {
+VALIDATORS: dict[str, Callable[[dict], dict]] = {
     "join": _join,
     "signal": _signal,
     "chat": _chat,
@@ -116,7 +146,7 @@ class TokenBucket:
     """Per-connection rate limit: Daphne has no backpressure, so a flooding
     client would otherwise queue frames without bound."""
 
-    def __init__(self, rate: float, burst: int, clock):
+    def __init__(self, rate: float, burst: int, clock: Callable[[], float]):
         self.rate = rate
         self.capacity = burst
         self.tokens = float(burst)
@@ -125,7 +155,8 @@ class TokenBucket:
 
     def take(self) -> bool:
         now = self.clock()
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        # max(): a clock that steps backwards must not drain the bucket below zero.
+        self.tokens = min(self.capacity, self.tokens + max(0.0, now - self.updated) * self.rate)
         self.updated = now
         if self.tokens >= 1:
             self.tokens -= 1

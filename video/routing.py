@@ -1,7 +1,11 @@
-from django.urls import path
+from channels.security.websocket import WebsocketDenier
+from django.urls import path, re_path
 
 from video.consumers import SessionConsumer
 
 websocket_urlpatterns = [
     path("ws/sessions/<uuid:session_id>/", SessionConsumer.as_asgi()),
+    # URLRouter raises on a path it cannot match; a scanner probing /ws/anything
+    # gets a refused handshake instead of a traceback in the log.
+    re_path(r"", WebsocketDenier.as_asgi()),
 ]

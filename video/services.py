@@ -16,6 +16,7 @@ from video.models import (
     CLOSED_STATES,
     ConsentDecision,
     ConsentRecord,
+    ConsentScope,
     EventKind,
     JoinLink,
     SessionState,
@@ -35,16 +36,18 @@ def start_session(case, *, by) -> VideoSession:
 @transaction.atomic
 def send_join_link(session: VideoSession, *, by) -> JoinLink:
     """Revoke any earlier link, make a new one and text it to the caller."""
-    session = VideoSession.objects.select_for_update().select_related("case__force").get(pk=session.pk)
+    # Only the session row is locked: locking the force too would queue every send in the force.
+    session = VideoSession.objects.select_for_update(of=("self",)).select_related("case__force").get(pk=session.pk)
     if session.is_closed:
         raise SessionClosed
-    _revoke_active_links(session)
+    if _revoke_active_links(session):
+        _disconnect_revoked_devices(session)
     force = session.case.force
     token, token_hash = new_token()
     sms = queue_sms(
         to=session.case.victim_phone,
-        body=sms_wording.render(force.sms_template, sms_wording.join_url(token)),
-        record_body=sms_wording.render(force.sms_template, "[link]"),
+        body=sms_wording.render(force.sms_template, sms_wording.join_url(token), force.join_link_minutes),
+        record_body=sms_wording.render(force.sms_template, "[link]", force.join_link_minutes),
     )
     link = JoinLink.objects.create(
         session=session,
@@ -66,7 +69,12 @@ def _revoke_active_links(session: VideoSession) -> int:
 def revoke_links(session: VideoSession, *, by) -> None:
     if _revoke_active_links(session):
         record_event(case=session.case, session=session, kind=EventKind.LINK_REVOKED, actor=by)
-        transaction.on_commit(lambda: push(call_group(session.pk), {"type": "session.closed", "reason": "revoked"}))
+        _disconnect_revoked_devices(session)
+
+
+def _disconnect_revoked_devices(session: VideoSession) -> None:
+    """A phone still connected on a revoked link leaves the call (staff sockets ignore this)."""
+    transaction.on_commit(lambda: push(call_group(session.pk), {"type": "session.closed", "reason": "revoked"}))
 
 
 @transaction.atomic
@@ -108,7 +116,7 @@ def redeem(token: str, device_secret: str | None) -> tuple[JoinLink, str] | None
     now = timezone.now()
     with transaction.atomic():
         link = (
-            JoinLink.objects.select_for_update()
+            JoinLink.objects.select_for_update(of=("self",))
             .select_related("session__case")
             .filter(token_hash=sha256_hex(token), revoked_at__isnull=True)
             .first()
@@ -159,6 +167,21 @@ def record_consent(session: VideoSession, *, decisions: dict[str, bool], languag
             )
             kind = EventKind.CONSENT_GRANTED if granted else EventKind.CONSENT_REFUSED
             record_event(case=session.case, session=session, kind=kind, detail=str(scope))
+
+
+@transaction.atomic
+def record_first_consent(session: VideoSession, *, decisions: dict[str, bool], language: str) -> bool:
+    """The answers from the consent screen, stored once.
+
+    Returns False, storing nothing, when the screen was already answered: a
+    double tap or the back button must not add a second set of decisions. The
+    row lock makes two submits that arrive together answer once.
+    """
+    session = VideoSession.objects.select_for_update(of=("self",)).select_related("case").get(pk=session.pk)
+    if current_consent(session, ConsentScope.VIDEO) is not None:
+        return False
+    record_consent(session, decisions=decisions, language=language)
+    return True
 
 
 def current_consent(session: VideoSession, scope: str) -> str | None:

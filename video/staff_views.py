@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,8 +23,10 @@ def _contact_allowed(request):
 def start(request, case_id):
     _contact_allowed(request)
     case = get_case_for(request.user, case_id)
-    session = services.start_session(case, by=request.user)
-    services.send_join_link(session, by=request.user)
+    # One step for the specialist, so one transaction: no session is left without its link.
+    with transaction.atomic():
+        session = services.start_session(case, by=request.user)
+        services.send_join_link(session, by=request.user)
     return redirect("video:session", session_id=session.pk)
 
 

@@ -4,12 +4,14 @@ Every refusal looks the same (no hint whether a link was wrong, expired,
 revoked or opened elsewhere), and nothing personal is shown or cached.
 """
 
+import logging
 import re
 from functools import wraps
 
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from response_platform.accounts.models import DEFAULT_SAFE_EXIT_URL
@@ -20,10 +22,20 @@ from video.models import ConsentDecision, ConsentScope
 from video.notices import NOTICE_VERSION, consent_notice
 from video.presence import DEVICE_COOKIE
 
+log = logging.getLogger(__name__)
+
 DEVICE_COOKIE_MAX_AGE = 12 * 60 * 60
 # In-app browsers (Facebook, Instagram, Snapchat, TikTok, LINE, WeChat...) often
 # cannot use the camera; the page tells the person how to open their own browser.
 IN_APP_BROWSER = re.compile(r"FBAN|FBAV|FB_IAB|Instagram|Snapchat|musical_ly|TikTok|Line/|MicroMessenger|Twitter", re.I)
+# Messaging apps fetch a link to draw its preview. Were that fetch to redeem the
+# link, it would bind the call to the app's server and the caller's own tap
+# would get the "no longer valid" page.
+LINK_PREVIEW = re.compile(
+    r"facebookexternalhit|Facebot|WhatsApp/|Twitterbot|Slackbot|TelegramBot|Discordbot|LinkedInBot|"
+    r"SkypeUriPreview|Googlebot|bingbot|Applebot|redditbot|Embedly|Iframely|vkShare|Pinterestbot",
+    re.I,
+)
 
 
 def victim_page(view):
@@ -39,7 +51,13 @@ def victim_page(view):
 
 
 def _invalid(request, status=404):
-    return render(request, "victim/invalid.html", {"safe_exit_url": DEFAULT_SAFE_EXIT_URL}, status=status)
+    response = render(request, "victim/invalid.html", {"safe_exit_url": DEFAULT_SAFE_EXIT_URL}, status=status)
+    # Django logs every 4xx with its path, and /j/ paths carry the token: a
+    # rate-limited caller's link is still live. This line says what happened instead.
+    response._has_been_logged = True
+    response.allows_media = False
+    log.info("victim page refused: status=%s", status)
+    return response
 
 
 @victim_page
@@ -47,6 +65,10 @@ def redeem(request, token):
     attempts = throttle.hit(f"redeem:{throttle.client_ip(request)}", settings.JOIN_REDEMPTION_WINDOW)
     if attempts > settings.JOIN_REDEMPTION_LIMIT:
         return _invalid(request, status=429)
+    # Only a person's tap (a GET from a browser) redeems. Anything else gets the
+    # same harmless page whatever the token, and no 405 that Django would log with the path.
+    if request.method != "GET" or LINK_PREVIEW.search(request.headers.get("User-Agent", "")):
+        return render(request, "victim/preview.html", {"safe_exit_url": DEFAULT_SAFE_EXIT_URL})
     result = services.redeem(token, request.COOKIES.get(DEVICE_COOKIE))
     if result is None:
         return _invalid(request)
@@ -89,22 +111,33 @@ def home(request):
         return render(request, "victim/call.html", context)
 
 
+def _posted_from_this_site(request) -> bool:
+    """What the browser says about where a form post came from, when it says anything."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+        return False
+    origin = request.headers.get("Origin", "null")
+    return origin in ("null", settings.PUBLIC_BASE_URL, f"{request.scheme}://{request.get_host()}")
+
+
+# Under "Referrer-Policy: no-referrer" browsers send "Origin: null" with every
+# POST, which Django's CSRF origin check refuses. The device cookie is
+# SameSite=Lax, so another site's form cannot post with it: that, and the
+# browser's own word on where the post came from, is the CSRF protection here.
+@csrf_exempt
 @victim_page
 @require_POST
 def consent(request):
     link = services.link_for_device(request.COOKIES.get(DEVICE_COOKIE))
-    if link is None:
+    if link is None or not _posted_from_this_site(request):
         return _invalid(request)
     session = link.session
-    # A second submit (double tap, back button) must not add a second decision.
-    if services.current_consent(session, ConsentScope.VIDEO) is None:
-        if request.POST.get("notice_version") != NOTICE_VERSION:
-            return redirect("video:victim-home")
-        decisions = {
-            ConsentScope.VIDEO: request.POST.get("video") == "yes",
-            ConsentScope.LOCATION: request.POST.get("location") == "yes",
-        }
-        language = session.case.preferred_language
-        with translation.override(language):  # the hash is of the notice in the language shown
-            services.record_consent(session, decisions=decisions, language=language)
+    if request.POST.get("notice_version") != NOTICE_VERSION:
+        return redirect("video:victim-home")  # a page left open across a notice change: show the new one
+    decisions = {
+        ConsentScope.VIDEO: request.POST.get("video") == "yes",
+        ConsentScope.LOCATION: request.POST.get("location") == "yes",
+    }
+    language = session.case.preferred_language
+    with translation.override(language):  # the hash is of the notice in the language shown
+        services.record_first_consent(session, decisions=decisions, language=language)
     return redirect("video:victim-home")

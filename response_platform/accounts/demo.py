@@ -5,6 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from response_platform.accounts.models import Force, Role, User
 
+DEMO_FORCE_CODE = "demo"
 DEMO_PASSWORD = "demo-password-123"
 DEMO_USERS = [
     ("specialist", "Sam", "Okafor", Role.SPECIALIST),
@@ -18,22 +19,26 @@ DEMO_USERS = [
 
 @transaction.atomic
 def seed() -> list[tuple[User, TOTPDevice]]:
-    force, _ = Force.objects.get_or_create(code="demo", defaults={"name": "Demo Constabulary"})
+    """Create what is missing and leave the rest alone, so running it twice changes nothing."""
+    force, _ = Force.objects.get_or_create(code=DEMO_FORCE_CODE, defaults={"name": "Demo Constabulary"})
     seeded = []
     for username, first, last, role in DEMO_USERS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "role": role,
-                "force": force,
-                "is_staff": role == Role.FORCE_ADMIN,
-            },
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+        user = _demo_user(force, username, first, last, role)
+        if user is None:
+            continue
         device, _ = TOTPDevice.objects.get_or_create(user=user, name="demo", defaults={"confirmed": True})
         seeded.append((user, device))
     return seeded
+
+
+def _demo_user(force: Force, username: str, first: str, last: str, role: str) -> User | None:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first, "last_name": last, "role": role, "force": force},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.is_staff = role == Role.FORCE_ADMIN
+        user.save()
+    # A real account that happens to share a demo name keeps its own password and devices.
+    return user if user.force_id == force.pk else None

@@ -15,12 +15,16 @@ class StaffLoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
+        # One message for a wrong password and a wrong code: no hint which factor failed.
         "invalid_login": _("That username, password or code is not right."),
     }
 
     def clean(self):
         super().clean()
         user = self.get_user()
+        if user is None:
+            # A missing username or password: its field already carries the error.
+            return self.cleaned_data
         device = match_token(user, self.cleaned_data.get("otp_token", "").strip())
         if device is None:
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")

@@ -8,7 +8,8 @@ from response_platform.accounts.permissions import is_verified_staff
 
 # Victim pages, webhooks, health checks and static files authenticate some
 # other way (device cookie, provider signature) or need no identity at all.
-PUBLIC_PREFIXES = ("/j/", "/v/", "/webhooks/", "/healthz", "/static/", "/login/", "/dev/outbox/")
+# Signing out must work for a session that never finished the second factor.
+PUBLIC_PREFIXES = ("/j/", "/v/", "/webhooks/", "/healthz", "/static/", "/login/", "/logout/")
 
 
 class StaffVerifiedMiddleware:

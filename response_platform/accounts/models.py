@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-DEFAULT_SMS_TEMPLATE = "Here is the link we talked about. It works for 30 minutes: {link}"
+# {minutes} is the force's link lifetime, {link} the join link.
+DEFAULT_SMS_TEMPLATE = "Here is the link we talked about. It works for {minutes} minutes: {link}"
 DEFAULT_SAFE_EXIT_URL = "https://www.bbc.co.uk/weather"
 
 
@@ -26,7 +27,7 @@ class Force(models.Model):
         from video.sms_wording import validate_template
 
         try:
-            validate_template(self.sms_template)
+            validate_template(self.sms_template, self.join_link_minutes)
         except ValidationError as exc:
             raise ValidationError({"sms_template": exc.messages}) from None
 

@@ -6,14 +6,15 @@ from django_otp.models import Device
 from response_platform.accounts.permissions import is_verified_staff
 
 
-def verified_staff_from_scope(scope):
+def verified_staff_from_scope(scope: dict):
     """The logged-in, second-factor-verified staff user of this socket, or None. Sync (ORM)."""
     user = scope.get("user")
     session = scope.get("session")
     if user is None or not user.is_authenticated or session is None:
         return None
     persistent_id = session.get(DEVICE_ID_SESSION_KEY)
-    device = Device.from_persistent_id(persistent_id) if persistent_id else None
+    # from_persistent_id() only tolerates malformed strings; anything else would raise.
+    device = Device.from_persistent_id(persistent_id) if isinstance(persistent_id, str) and persistent_id else None
     verified = device is not None and device.user_id == user.pk and device.confirmed
     user.is_verified = lambda: verified
     return user if is_verified_staff(user) else None

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib.auth import login, logout
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -10,35 +11,39 @@ from response_platform.accounts.forms import StaffLoginForm
 from response_platform.lib import throttle
 
 
+@sensitive_post_parameters("password", "otp_token")
 def login_view(request):
     ip_key = f"login:{throttle.client_ip(request)}"
-    form = StaffLoginForm(request, data=request.POST or None)
     locked = throttle.count(ip_key) >= settings.LOGIN_FAILURE_LIMIT
     if request.method == "POST" and not locked:
+        form = StaffLoginForm(request, data=request.POST)
         if form.is_valid():
             throttle.reset(ip_key)
-            user = form.get_user()
-            login(request, user)
+            login(request, form.get_user())
             otp_login(request, form.otp_device)
             return redirect(_safe_next(request))
-        throttle.hit(ip_key, settings.LOGIN_FAILURE_WINDOW)
-        locked = throttle.count(ip_key) >= settings.LOGIN_FAILURE_LIMIT
-    status = 429 if locked and request.method == "POST" else 200
+        locked = throttle.hit(ip_key, settings.LOGIN_FAILURE_WINDOW) >= settings.LOGIN_FAILURE_LIMIT
+    else:
+        # Once locked, the posted credentials are never checked: a bound form would
+        # run authentication while rendering its errors and tell a guesser when
+        # the password and code were right, lock or no lock.
+        form = StaffLoginForm(request, initial={"username": request.POST.get("username", "")})
     context = {
         "form": form,
         "locked": locked,
-        "lock_minutes": settings.LOGIN_FAILURE_WINDOW // 60,
-        "next": request.GET.get("next", ""),
+        "lock_minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60),
+        "next": request.POST.get("next") or request.GET.get("next", ""),
         "title": _("Staff sign in"),
     }
-    return render(request, "accounts/login.html", context, status=status)
+    return render(request, "accounts/login.html", context, status=429 if locked else 200)
 
 
 def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return settings.LOGIN_REDIRECT_URL and "/"
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @require_POST

@@ -1,11 +1,18 @@
 from response_platform.cases.models import Case
 from response_platform.lib.crypto import blind_index
+from response_platform.lib.phones import normalise_mobile
 
 
 def create_case(*, by, incident_reference: str, victim_phone: str, preferred_language: str) -> Case:
+    """Open a case in the user's force. The caller has confirmed it is safe to text the number.
+
+    The number is normalised here as well as in the form, so the blind index is
+    always of the E.164 form and a repeat contact is found however it was typed.
+    """
     from video.events import record_event
     from video.models import EventKind
 
+    victim_phone = normalise_mobile(victim_phone)
     case = Case.objects.create(
         force=by.force,
         incident_reference=incident_reference,

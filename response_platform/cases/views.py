@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from response_platform.accounts.permissions import can_contact_victims, can_view_cases
 from response_platform.cases import selectors, services
@@ -16,6 +17,8 @@ def case_list(request):
     return render(request, "cases/list.html", context)
 
 
+# Error reports (e-mails to ADMINS, Sentry) include the POST data; the number must not go with them.
+@sensitive_post_parameters("victim_phone")
 def case_create(request):
     if not can_contact_victims(request.user):
         raise PermissionDenied

@@ -7,6 +7,8 @@ mark themselves with the `allows_media` decorator.
 import secrets
 from functools import wraps
 
+from django.core.exceptions import DisallowedHost
+
 CALL_PERMISSIONS = "camera=(self), microphone=(self), geolocation=(self)"
 NO_PERMISSIONS = "camera=(), microphone=(), geolocation=()"
 
@@ -15,7 +17,8 @@ def allows_media(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response.allows_media = True
+        # A refusal page from a call view sets False itself: no camera for it.
+        response.allows_media = getattr(response, "allows_media", True)
         return response
 
     return wrapped
@@ -25,6 +28,28 @@ def csp_nonce(request):
     return {"csp_nonce": getattr(request, "csp_nonce", "")}
 
 
+def _socket_sources(request) -> str:
+    # Older Safari does not count ws:/wss: as 'self', so this host is named; any
+    # other socket server stays blocked, which keeps an injected script from
+    # sending what it reads anywhere else.
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return ""
+    return f" ws://{host} wss://{host}"
+
+
+def content_security_policy(request, nonce: str) -> str:
+    return (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        f"style-src 'self' 'nonce-{nonce}'; "
+        "img-src 'self' data: blob:; media-src 'self' blob:; "
+        f"connect-src 'self'{_socket_sources(request)}; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+    )
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,16 +57,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         request.csp_nonce = secrets.token_urlsafe(16)
         response = self.get_response(request)
-        nonce = request.csp_nonce
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; "
-            f"script-src 'self' 'nonce-{nonce}'; "
-            f"style-src 'self' 'nonce-{nonce}'; "
-            "img-src 'self' data: blob:; media-src 'self' blob:; "
-            "connect-src 'self' ws: wss:; "
-            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
-        )
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(request, request.csp_nonce))
         allowed = getattr(response, "allows_media", False)
         response.headers.setdefault("Permissions-Policy", CALL_PERMISSIONS if allowed else NO_PERMISSIONS)
         return response

@@ -1,5 +1,6 @@
 """Fixed-window counters in the cache, for login and link-redemption throttling."""
 
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -24,8 +25,16 @@ def reset(key: str) -> None:
 
 
 def client_ip(request) -> str:
-    # Behind the TLS proxy the peer is the proxy; it appends the client address.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
+    """The address to count attempts against.
+
+    Each trusted proxy in front of us appends the address it saw to
+    X-Forwarded-For, so the entry TRUSTED_PROXY_COUNT from the right is the
+    client. Entries further left were written by the client and can be forged
+    to dodge the count, and with no proxy (TRUSTED_PROXY_COUNT = 0) the header
+    is ignored altogether.
+    """
+    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 1)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if hops > 0 and forwarded:
+        return forwarded[-min(hops, len(forwarded))]
     return request.META.get("REMOTE_ADDR", "unknown")

@@ -1,6 +1,7 @@
 """Queue, send and track SMS messages. Views, webhooks and tasks all call these."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -8,11 +9,18 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from response_platform.sms.backends.base import SmsError, get_backend
+from response_platform.sms.backends.base import SendResult, SmsError, get_backend
 from response_platform.sms.models import FINAL_STATUSES, STATUS_RANK, SmsMessage, SmsStatus
 from response_platform.sms.signals import sms_status_changed
 
 log = logging.getLogger(__name__)
+
+# Statuses in which the provider has not (knowingly) got the message yet.
+NOT_HANDED_OVER = (SmsStatus.PENDING, SmsStatus.SUBMITTING)
+UNCONFIRMED = "Sending stopped on an unexpected error; the text may not have gone. Send the link again if needed."
+STALLED = "The text was never handed to the network. Send the link again."
+# Longer than the whole retry chain (5+10+20+40 s of backoff plus five HTTP timeouts).
+STALLED_AFTER = timedelta(minutes=10)
 
 
 def queue_sms(*, to: str, body: str, record_body: str) -> SmsMessage:
@@ -40,7 +48,8 @@ def deliver(message_id: int) -> None:
     """Hand one message to the provider, at most once.
 
     Raises SmsError(permanent=False) for the caller (the task) to retry; the
-    message is then back to 'pending' so the retry can claim it again.
+    message is then back to 'pending' so the retry can claim it again. A
+    permanent refusal or an unexpected error fails the message at once.
     """
     message = claim_for_sending(message_id)
     if message is None:
@@ -50,22 +59,70 @@ def deliver(message_id: int) -> None:
         result = get_backend().send(to=message.to, body=message.body, status_callback=status_callback_url())
     except SmsError as exc:
         if exc.permanent:
-            mark_failed(message, code=exc.code, reason=exc.message)
+            mark_failed(message.pk, code=exc.code, reason=exc.message)
             return
-        SmsMessage.objects.filter(pk=message.pk, status=SmsStatus.SUBMITTING).update(
-            status=SmsStatus.PENDING, error_code=exc.code, error_message=exc.message
-        )
+        _release_for_retry(message.pk, exc)
         raise
-    SmsMessage.objects.filter(pk=message.pk).update(provider_sid=result.sid, body="", error_code="", error_message="")
-    advance_status(message.pk, result.status)
+    except Exception as exc:
+        # Our fault or an answer we cannot read: whether it went out is unknown, so it is
+        # not retried blind; the specialist is told instead of the row sitting in 'submitting'.
+        # The exception text may quote the number, so only its type is logged.
+        log.error("sms %s: unexpected %s while sending", message_id, type(exc).__name__)
+        mark_failed(message.pk, code="", reason=UNCONFIRMED)
+        return
+    _record_hand_off(message.pk, result)
 
 
-def mark_failed(message: SmsMessage, *, code: str, reason: str) -> None:
-    SmsMessage.objects.filter(pk=message.pk).update(body="", error_code=code, error_message=reason[:300])
-    advance_status(message.pk, SmsStatus.FAILED)
+def _release_for_retry(message_id: int, error: SmsError) -> None:
+    SmsMessage.objects.filter(pk=message_id, status=SmsStatus.SUBMITTING).update(
+        status=SmsStatus.PENDING, error_code=error.code, error_message=error.message, status_changed_at=timezone.now()
+    )
 
 
-def advance_status(message_id: int, status: str, *, error_code: str = "") -> bool:
+def _record_hand_off(message_id: int, result: SendResult) -> None:
+    # The provider has the text now; the join token in it is not kept a moment longer.
+    SmsMessage.objects.filter(pk=message_id).update(provider_sid=result.sid, body="", error_code="", error_message="")
+    advance_status(message_id, result.status)
+
+
+def give_up(message_id: int, error: SmsError) -> bool:
+    """The last retry failed: record it and tell the specialist."""
+    attempts = SmsMessage.objects.filter(pk=message_id).values_list("attempts", flat=True).first() or 0
+    return mark_failed(message_id, code=error.code, reason=f"Not sent after {attempts} tries. {error.message}")
+
+
+def mark_failed(message_id: int, *, code: str, reason: str) -> bool:
+    """Fail a message the provider does not have. Returns whether anything changed.
+
+    A message already handed over is left alone: its fate is the provider's to report.
+    """
+    with transaction.atomic():
+        message = SmsMessage.objects.select_for_update().filter(pk=message_id, status__in=NOT_HANDED_OVER).first()
+        if message is None:
+            return False
+        previous = message.status
+        message.body = ""
+        message.error_code = code
+        message.error_message = reason[:300]
+        message.status = SmsStatus.FAILED
+        message.status_changed_at = timezone.now()
+        message.save(update_fields=["body", "error_code", "error_message", "status", "status_changed_at"])
+        _announce_on_commit(message, previous)
+    return True
+
+
+def fail_stalled(now=None) -> int:
+    """Fail messages stuck before the provider, so nobody waits for a text that is not coming.
+
+    A worker killed mid-send leaves 'submitting' (never resent: it may have gone), and a
+    broker restart loses queued tasks (Redis here keeps nothing on disk).
+    """
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    stalled = SmsMessage.objects.filter(status__in=NOT_HANDED_OVER, status_changed_at__lt=cutoff)
+    return sum(mark_failed(pk, code="", reason=STALLED) for pk in stalled.values_list("pk", flat=True))
+
+
+def advance_status(message_id: int, status: str, *, error_code: str = "", error_message: str = "") -> bool:
     """Move the status forward only. Returns whether anything changed."""
     if status not in STATUS_RANK:
         return False
@@ -79,15 +136,22 @@ def advance_status(message_id: int, status: str, *, error_code: str = "") -> boo
         fields = ["status", "status_changed_at"]
         if error_code:
             message.error_code = error_code
-            fields.append("error_code")
+            message.error_message = error_message[:300]
+            fields += ["error_code", "error_message"]
         message.save(update_fields=fields)
-        transaction.on_commit(lambda: sms_status_changed.send(sender=SmsMessage, message=message, previous=previous))
+        _announce_on_commit(message, previous)
     return True
 
 
-def apply_provider_status(provider_sid: str, status: str, error_code: str = "") -> bool:
+def _announce_on_commit(message: SmsMessage, previous: str) -> None:
+    transaction.on_commit(lambda: sms_status_changed.send(sender=SmsMessage, message=message, previous=previous))
+
+
+def apply_provider_status(provider_sid: str, status: str, error_code: str = "", error_message: str = "") -> bool:
     """A status report from the provider's webhook."""
+    if not provider_sid:
+        return False
     message_id = SmsMessage.objects.filter(provider_sid=provider_sid).values_list("pk", flat=True).first()
     if message_id is None:
         return False
-    return advance_status(message_id, status, error_code=error_code)
+    return advance_status(message_id, status, error_code=error_code, error_message=error_message)

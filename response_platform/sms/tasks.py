@@ -2,9 +2,13 @@ from celery import shared_task
 
 from response_platform.sms import services
 from response_platform.sms.backends.base import SmsError
-from response_platform.sms.models import SmsMessage
 
 MAX_SEND_ATTEMPTS = 5
+
+
+def backoff(retries: int) -> int:
+    """Seconds before the next try: 5, 10, 20, 40. Short enough to keep in the broker (never a long ETA)."""
+    return 5 * 2**retries
 
 
 @shared_task(name="sms.send", bind=True, max_retries=MAX_SEND_ATTEMPTS - 1)
@@ -13,10 +17,11 @@ def send_sms(self, message_id: int) -> None:
         services.deliver(message_id)
     except SmsError as exc:
         if self.request.retries >= self.max_retries:
-            message = SmsMessage.objects.get(pk=message_id)
-            services.mark_failed(
-                message, code=exc.code, reason=f"Gave up after {message.attempts} attempts: {exc.message}"
-            )
+            services.give_up(message_id, exc)
             return
-        # 5 s, 10 s, 20 s, 40 s: short enough to keep in the broker (never a long ETA).
-        raise self.retry(countdown=5 * 2**self.request.retries, exc=exc) from None
+        raise self.retry(countdown=backoff(self.request.retries), exc=exc) from None
+
+
+@shared_task(name="sms.fail_stalled")
+def fail_stalled() -> int:
+    return services.fail_stalled()

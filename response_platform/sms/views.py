@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
 from response_platform.sms import services
+from response_platform.sms.backends.twilio import explain
 from response_platform.sms.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,8 @@ def twilio_signature_is_valid(request) -> bool:
     if not signature or not settings.TWILIO_AUTH_TOKEN:
         return False
     url = settings.PUBLIC_BASE_URL + request.get_full_path()
-    return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST.dict(), signature)
+    # The QueryDict itself, not .dict(): Twilio signs every value of a repeated field.
+    return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST, signature)
 
 
 @csrf_exempt
@@ -33,7 +35,8 @@ def status_webhook(request):
         return HttpResponseForbidden("Invalid signature.")
     sid = request.POST.get("MessageSid", "")
     status = request.POST.get("MessageStatus", "")
-    changed = services.apply_provider_status(sid, status, request.POST.get("ErrorCode", ""))
+    code = request.POST.get("ErrorCode", "")
+    changed = services.apply_provider_status(sid, status, code, explain(code) if code else "")
     log.info("sms status callback: status=%s changed=%s", status, changed)
     # Twilio only needs to know we have it; an unknown or stale report is not an error.
     return HttpResponse(status=204)
@@ -42,5 +45,5 @@ def status_webhook(request):
 def outbox(request):
     if not settings.DEBUG:
         raise Http404
-    messages = OutboxMessage.objects.all()[:50]
-    return render(request, "sms/outbox.html", {"messages": messages, "title": "Dev SMS outbox"})
+    outbox_rows = OutboxMessage.objects.all()[:50]
+    return render(request, "sms/outbox.html", {"outbox": outbox_rows, "title": "Dev SMS outbox"})

@@ -26,7 +26,6 @@
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var ws = new WebSocket(scheme + location.host + "/ws/sessions/" + this.opts.session + "/");
     this.ws = ws;
-    ws.onopen = function () { self.retry = 0; };
     ws.onmessage = function (e) {
       var m;
       try { m = JSON.parse(e.data); } catch (err) { return; }
@@ -53,6 +52,8 @@
   Call.prototype.handle = function (m) {
     var self = this;
     if (m.type === "hello") {
+      // Only a socket the server accepted resets the backoff; one closed at once keeps backing off.
+      this.retry = 0;
       this.me = m.you;
       this.emit("onHello", m);
       if (this.inCall) this.send({ type: "join", media: this.media });

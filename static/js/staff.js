@@ -32,7 +32,12 @@
     onStatus: function () { say("reconnecting"); },
     onClosed: function () { location.reload(); }
   });
+  window.currentCall = call;
   var addChat = Call.bindChat(call, { victim: text(chatList, "victim"), staff: text(chatList, "you") });
+
+  // Pushes are at-most-once (and, on the embedded defaults, the worker cannot push
+  // to this process at all), so the page also catches up from the database.
+  setInterval(function () { if (!document.hidden) catchUp(); }, 10000);
 
   function catchUp() {
     fetch(root.getAttribute("data-events-url") + "?after=" + lastEvent, { credentials: "same-origin" })

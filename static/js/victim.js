@@ -60,6 +60,8 @@
     preview.textContent = preview.getAttribute("data-no-camera");
     return start({ audio: true, video: false });
   }).then(function () {
+    document.getElementById("ready").disabled = false;
+    document.getElementById("audio-only").disabled = !stream.getVideoTracks().length;
     if (rejoin) enter(stream.getVideoTracks().length ? "video" : "audio");
   }).catch(function () {
     preview.textContent = preview.getAttribute("data-no-media");

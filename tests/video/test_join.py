@@ -1,9 +1,12 @@
 from datetime import timedelta
 
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
+from response_platform.lib.gsm import fits_one_segment
+from response_platform.sms.models import OutboxMessage
 from tests.personas import session_with_link
+from video import services
 from video.models import ConsentDecision, ConsentRecord, EventKind
 from video.notices import notice_sha256
 
@@ -57,3 +60,57 @@ def test_consent_is_recorded_with_the_hash_of_the_notice_shown(people):
     assert records["location"].decision == ConsentDecision.REFUSED
     assert records["video"].notice_sha256 == notice_sha256()
     assert b"Check your camera" in phone.get("/v/").content
+
+
+def test_it_refuses_a_link_whose_session_has_ended(people):
+    session, _, token = session_with_link(people.alice)
+    services.end_session(session, by=people.alice)
+    response = Client().get(f"/j/{token}")
+    assert response.status_code == 404
+    assert NEUTRAL in response.content.decode()
+
+
+def test_the_phone_keeps_its_call_after_the_link_time_runs_out(people):
+    _, link, token = session_with_link(people.alice)
+    phone = Client()
+    phone.get(f"/j/{token}")
+    link.refresh_from_db()
+    link.expires_at = timezone.now() - timedelta(seconds=1)
+    link.save()
+    assert phone.get("/v/").status_code == 200
+    assert phone.get(f"/j/{token}").status_code == 302
+
+
+def test_a_revoked_link_shuts_out_even_the_phone_that_opened_it(people):
+    session, _, token = session_with_link(people.alice)
+    phone = Client()
+    phone.get(f"/j/{token}")
+    services.revoke_links(session, by=people.alice)
+    assert phone.get(f"/j/{token}").status_code == 404
+    assert NEUTRAL in phone.get("/v/").content.decode()
+
+
+def test_a_resent_link_works_on_the_phone_that_had_the_old_one(people):
+    session, _, old_token = session_with_link(people.alice)
+    phone = Client()
+    phone.get(f"/j/{old_token}")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.send_join_link(session, by=people.alice)
+    new_token = OutboxMessage.objects.latest("created_at").body.rsplit("/j/", 1)[1]
+    assert phone.get(f"/j/{new_token}").status_code == 302
+    assert phone.get("/v/").status_code == 200
+
+
+def test_the_text_message_fits_one_sms(people):
+    session_with_link(people.alice)
+    body = OutboxMessage.objects.get().body
+    assert fits_one_segment(body)
+    assert "police" not in body.lower()
+
+
+def test_redeeming_is_recorded_once_however_often_the_phone_reopens_it(people):
+    session, _, token = session_with_link(people.alice)
+    phone = Client()
+    for _ in range(3):
+        phone.get(f"/j/{token}")
+    assert session.events.filter(kind=EventKind.LINK_OPENED).count() == 1

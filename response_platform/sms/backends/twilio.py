@@ -2,7 +2,7 @@
 
 import requests
 from django.conf import settings
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
@@ -25,6 +25,8 @@ PERMANENT_ERROR_CODES = {
 
 class TwilioBackend(SmsBackend):
     def __init__(self):
+        # TwilioHttpClient mounts a requests adapter with no retries of its own, so
+        # every retry is the task's decision and is counted on the message.
         self.client = Client(
             settings.TWILIO_ACCOUNT_SID,
             settings.TWILIO_AUTH_TOKEN,
@@ -39,11 +41,14 @@ class TwilioBackend(SmsBackend):
         )
         try:
             message = self.client.messages.create(to=to, body=body, status_callback=status_callback, **sender)
-        except TwilioRestException as exc:
+        # twilio 9 raises TwilioServiceException, not TwilioRestException, when the API
+        # answers with an RFC 9457 problem document (twilio/base/version.py).
+        except (TwilioRestException, TwilioServiceException) as exc:
             raise _classify(exc) from None
         except requests.RequestException as exc:
-            # Timeouts and dropped connections: the network, not the message.
-            raise SmsError(f"Could not reach Twilio ({type(exc).__name__}).", permanent=False) from None
+            # Timeouts and dropped connections: the network, not the message. A read
+            # timeout may hide a send that worked; a duplicate text beats a missing one.
+            raise SmsError(f"Could not reach the text service ({type(exc).__name__}).", permanent=False) from None
         return SendResult(sid=message.sid, status=message.status or "queued")
 
 
@@ -62,9 +67,30 @@ EXPLANATIONS = {
 }
 
 
-def _classify(exc: TwilioRestException) -> SmsError:
-    code = int(exc.code) if exc.code else 0
+def explain(code: str | int | None, *, http_status: int | None = None) -> str:
+    """Words for the specialist about a Twilio error code, with nothing personal in them."""
+    number = _as_int(code)
+    if number in EXPLANATIONS:
+        return EXPLANATIONS[number]
+    if http_status == 429:
+        return "The text service is busy (HTTP 429)."
+    if http_status and http_status >= 500:
+        return f"The text service had a fault (HTTP {http_status})."
+    if http_status:
+        return f"The text service refused the message (HTTP {http_status})."
+    return f"The network reported error {number}." if number else "The network reported an error."
+
+
+def _classify(exc: TwilioRestException | TwilioServiceException) -> SmsError:
+    code = _as_int(exc.code)
+    status = _as_int(exc.status)
     # 429 and 5xx are Twilio's problem and pass; other 4xx will fail the same way again.
-    permanent = code in PERMANENT_ERROR_CODES or (400 <= exc.status < 500 and exc.status != 429)
-    explanation = EXPLANATIONS.get(code, f"Twilio refused the message (HTTP {exc.status}).")
-    return SmsError(explanation, permanent=permanent, code=str(code or exc.status))
+    permanent = code in PERMANENT_ERROR_CODES or (400 <= status < 500 and status != 429)
+    return SmsError(explain(code, http_status=status), permanent=permanent, code=str(code or status))
+
+
+def _as_int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

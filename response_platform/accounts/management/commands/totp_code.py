@@ -1,10 +1,8 @@
-import time
-
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from response_platform.accounts.models import Force
+from response_platform.accounts.demo import DEMO_FORCE_CODE
 
 
 class Command(BaseCommand):
@@ -14,9 +12,11 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
-        device = TOTPDevice.objects.filter(user__username=username, user__force__code="demo").first()
-        if device is None or not Force.objects.filter(code="demo").exists():
+        # Only the demo force: this must never print a code for a real account.
+        device = TOTPDevice.objects.filter(
+            user__username=username, user__force__code=DEMO_FORCE_CODE, confirmed=True
+        ).first()
+        if device is None:
             raise CommandError("No demo user with that name. Run `make run` (or manage.py seed_demo) first.")
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        totp.time = time.time()
         self.stdout.write(f"{totp.token():0{device.digits}d}")

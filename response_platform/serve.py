@@ -1,0 +1,34 @@
+"""Run Daphne with an access log that keeps no personal data.
+
+Daphne's own access log writes every request line with the client's address,
+so the join token in /j/<token> and a victim's IP address would land in the
+logs. This entry point takes the same arguments as `daphne`, but the access
+log redacts tokens and leaves out client addresses.
+
+    python -m response_platform.serve -b 0.0.0.0 -p 8000 response_platform.asgi:application
+"""
+
+import re
+
+from daphne import cli
+from daphne.access import AccessLogGenerator
+
+JOIN_TOKEN = re.compile(r"/j/[^/?\s]+")
+
+
+def redact(request_line: str) -> str:
+    return JOIN_TOKEN.sub("/j/[token]", request_line.split("?", 1)[0])
+
+
+class RedactingAccessLog(AccessLogGenerator):
+    def write_entry(self, host, date, request, status=None, length=None, ident=None, user=None):
+        super().write_entry("-", date, redact(request), status=status, length=length, ident=ident, user=user)
+
+
+def main() -> None:
+    cli.AccessLogGenerator = RedactingAccessLog
+    cli.CommandLineInterface.entrypoint()
+
+
+if __name__ == "__main__":
+    main()

@@ -21,7 +21,6 @@ import traceback
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 
 from video import presence
 from video.ice import ice_servers
@@ -45,8 +44,6 @@ STRIKES = 100
 STRIKES_PER_SECOND = 1
 # A rate-limited client is told on its first refused frame and then every 20th, not on each.
 RATE_LIMIT_NOTICE_EVERY = 20
-# How often an open socket rechecks the database and renews its channel-layer groups.
-RECHECK_SECONDS = 15
 
 
 def _log_failure(what: str, exc: BaseException, level: int = logging.ERROR) -> None:
@@ -269,7 +266,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
     # --- the database, rechecked ----------------------------------------------------
 
     async def _recheck_forever(self) -> None:
-        interval = getattr(settings, "SIGNALING_RECHECK_SECONDS", RECHECK_SECONDS)
+        interval = presence.heartbeat_seconds()
         while not self.closing:
             await asyncio.sleep(interval)
             try:

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from response_platform.lib.fields import EncryptedTextField
@@ -88,6 +89,9 @@ class Participant(models.Model):
     in_call = models.BooleanField(default=False)
     connected_at = models.DateTimeField(auto_now_add=True)
     left_at = models.DateTimeField(null=True, blank=True)
+    # Renewed by the open socket; a row that stops being renewed belonged to a
+    # server process that died without saying goodbye.
+    last_seen = models.DateTimeField(default=timezone.now)
 
     @property
     def label(self) -> str:

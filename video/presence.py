@@ -4,7 +4,9 @@ Synchronous ORM functions; the consumer calls them through database_sync_to_asyn
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from response_platform.accounts.permissions import can_view_cases
@@ -23,6 +25,7 @@ from video.models import (
 )
 
 DEVICE_COOKIE = "vdevice"
+HEARTBEAT_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,13 @@ def standing(scope: dict, participant: Participant) -> str | None:
     identity = identify(scope, participant.session_id)
     if identity is None or identity.role != participant.role:
         return "revoked" if participant.role == ParticipantRole.VICTIM else "forbidden"
+    Participant.objects.filter(pk=participant.pk).update(last_seen=timezone.now())
     return None
+
+
+def heartbeat_seconds() -> float:
+    """How often an open socket rechecks its standing and renews its presence."""
+    return getattr(settings, "SIGNALING_RECHECK_SECONDS", HEARTBEAT_SECONDS)
 
 
 def connect(identity: Identity, channel_name: str) -> Participant:
@@ -87,13 +96,7 @@ def join_call(participant: Participant) -> tuple[list[dict], bool]:
     participant.in_call = True
     peers = [describe(p) for p in in_call(participant.session_id).exclude(pk=participant.pk)]
     if newly:
-        record_event(
-            case=participant.session.case,
-            session=participant.session,
-            kind=EventKind.JOINED,
-            actor=participant.user,
-            detail=participant.label,
-        )
+        _record(participant, EventKind.JOINED)
         _update_state(participant.session)
     return peers, newly
 
@@ -106,21 +109,22 @@ def leave(participant: Participant, *, disconnected: bool) -> bool:
     if disconnected:
         Participant.objects.filter(pk=participant.pk).update(left_at=timezone.now())
     if was_in_call:
-        record_event(
-            case=participant.session.case,
-            session=participant.session,
-            kind=EventKind.LEFT,
-            actor=participant.user,
-            detail=participant.label,
-        )
+        _record(participant, EventKind.LEFT)
     participant.in_call = False
     return was_in_call
 
 
+def _record(participant: Participant, kind: str) -> None:
+    session = participant.session
+    record_event(case=session.case, session=session, kind=kind, actor=participant.user, detail=participant.label)
+
+
 def in_call(session_id):
-    return Participant.objects.filter(session_id=session_id, in_call=True, left_at__isnull=True).order_by(
-        "connected_at"
-    )
+    """Who is in the call: connected, joined, and renewed recently (three missed beats = gone)."""
+    fresh_since = timezone.now() - timedelta(seconds=3 * heartbeat_seconds())
+    return Participant.objects.filter(
+        session_id=session_id, in_call=True, left_at__isnull=True, last_seen__gte=fresh_since
+    ).order_by("connected_at")
 
 
 def _update_state(session: VideoSession) -> None:
@@ -153,12 +157,7 @@ def channel_of_peer(participant: Participant, peer_id: str) -> str | None:
 def record_media_connected(participant: Participant) -> None:
     already = participant.session.events.filter(kind=EventKind.MEDIA_CONNECTED, detail=participant.label).exists()
     if not already:
-        record_event(
-            case=participant.session.case,
-            session=participant.session,
-            kind=EventKind.MEDIA_CONNECTED,
-            detail=participant.label,
-        )
+        _record(participant, EventKind.MEDIA_CONNECTED)
 
 
 def save_chat(participant: Participant, text: str) -> dict:

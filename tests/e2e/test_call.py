@@ -103,7 +103,20 @@ class TestCoreLoop(ChannelsLiveServerTestCase):
         specialist_page.locator("#chat-text").press("Enter")
         expect(victim_page.locator("#chat")).to_contain_text("Specialist: Understood. Stay on this page.")
 
-        # A reload (or a dropped connection) puts the caller straight back into the same call.
+        victim_page.get_by_role("button", name="Mute").click()
+        expect(victim_page.get_by_role("button", name="Mute")).to_have_attribute("aria-pressed", "true")
+        assert victim_page.evaluate("window.currentCall.local.getAudioTracks().every((t) => !t.enabled)")
+        victim_page.get_by_role("button", name="Camera off").click()
+        assert victim_page.evaluate("window.currentCall.local.getVideoTracks().every((t) => !t.enabled)")
+
+        # A dropped signaling connection reconnects by itself and the call is negotiated afresh.
+        victim_page.evaluate("window.currentCall.ws.close()")
+        expect(specialist_page.locator("#timeline")).to_contain_text("Left · Caller")
+        expect(specialist_page.locator("#caller-presence")).to_have_text("In the call")
+        staff_frames = specialist_page.evaluate(FRAMES_DECODED)
+        wait_for_frames(specialist_page, more_than=staff_frames)
+
+        # A reload puts the caller straight back into the same call.
         victim_page.reload()
         expect(specialist_page.locator("#timeline")).to_contain_text("Left · Caller")
         wait_for_frames(victim_page)

@@ -188,22 +188,15 @@ async def test_ending_the_session_closes_every_socket(scene, people):
         await communicator.disconnect()
 
 
-async def test_revoking_the_link_closes_the_callers_socket_but_not_the_specialists(scene, people):
+@pytest.mark.parametrize(
+    "replace_link",
+    [services.revoke_links, services.send_join_link],
+    ids=["revoking the link", "resending the link"],
+)
+async def test_a_dead_link_closes_the_callers_socket_but_not_the_specialists(scene, people, replace_link):
     staff, _ = await connected(scene.session.pk, scene.staff)
     victim, _ = await connected(scene.session.pk, scene.victim)
-    await sync_to_async(services.revoke_links)(scene.session, by=people.alice)
-    frames, code = await close_code(victim)
-    assert frames == [{"type": "closed", "reason": "revoked"}]
-    assert code == CLOSE_SESSION_ENDED
-    await victim.disconnect()
-    assert await still_usable(staff)
-    await staff.disconnect()
-
-
-async def test_resending_the_link_disconnects_the_phone_on_the_old_one(scene, people):
-    staff, _ = await connected(scene.session.pk, scene.staff)
-    victim, _ = await connected(scene.session.pk, scene.victim)
-    await sync_to_async(services.send_join_link)(scene.session, by=people.alice)
+    await sync_to_async(replace_link)(scene.session, by=people.alice)
     frames, code = await close_code(victim)
     assert frames == [{"type": "closed", "reason": "revoked"}]
     assert code == CLOSE_SESSION_ENDED

@@ -215,3 +215,32 @@ async def test_sockets_rejoin_their_groups_after_redis_forgets_them(scene, setti
     finally:
         await client.aclose()
         await get_channel_layer().close_pools()
+
+
+async def test_a_participant_left_behind_by_a_crashed_server_is_not_offered_as_a_peer(scene):
+    """A server process killed mid-call never runs disconnect(); its row must not haunt the call."""
+    await Participant.objects.acreate(
+        session=scene.session,
+        role="victim",
+        channel_name="specific.dead-process!gone",
+        in_call=True,
+        last_seen=timezone.now() - timezone.timedelta(minutes=2),
+    )
+    staff, hello = await connected(scene.session.pk, scene.staff)
+    assert hello["peers"] == []
+    joined = await send_and_receive(staff, {"type": "join"})
+    assert joined["peers"] == []
+    await staff.disconnect()
+
+
+async def test_an_open_socket_keeps_its_presence_fresh(scene, quick_recheck):
+    staff, hello = await connected(scene.session.pk, scene.staff)
+    await send_and_receive(staff, {"type": "join"})
+    first_seen = (await Participant.objects.aget(pk=hello["you"])).last_seen
+    await asyncio.sleep(0.5)
+    assert (await Participant.objects.aget(pk=hello["you"])).last_seen > first_seen
+    victim, _ = await connected(scene.session.pk, scene.victim)
+    joined = await send_and_receive(victim, {"type": "join"})
+    assert [p["id"] for p in joined["peers"]] == [hello["you"]]
+    await victim.disconnect()
+    await staff.disconnect()

@@ -238,8 +238,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ROUTES = {"sms.*": {"queue": "sms"}}
 CELERY_BEAT_SCHEDULE = {
-    # A text whose worker died before Twilio had it is failed and the specialist told.
-    "fail-stalled-sms": {"task": "sms.fail_stalled", "schedule": 60.0},
+    # Texts whose task was lost are queued again; ones stuck for 10 minutes are failed
+    # and the specialist told.
+    "sweep-unsent-sms": {"task": "sms.sweep_unsent", "schedule": 60.0},
     "expire-stale-sessions": {
         "task": "video.expire_stale_sessions",
         "schedule": 60.0,

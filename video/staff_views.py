@@ -58,7 +58,10 @@ def events(request, session_id):
     except ValueError:
         after = 0
     events = [serialise(e) for e in selectors.timeline(session, after_id=after)]
-    return JsonResponse({"events": events, "state": session.state}, headers={"Cache-Control": "no-store"})
+    return JsonResponse(
+        {"events": events, "state": session.state, "state_label": session.get_state_display()},
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @require_POST

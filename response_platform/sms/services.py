@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 NOT_HANDED_OVER = (SmsStatus.PENDING, SmsStatus.SUBMITTING)
 UNCONFIRMED = "Sending stopped on an unexpected error; the text may not have gone. Send the link again if needed."
 STALLED = "The text was never handed to the network. Send the link again."
+# Longer than the longest retry countdown (40 s): a pending text older than this has
+# lost its task (a broker restart) and is queued again; the claim keeps it to one send.
+REQUEUE_AFTER = timedelta(seconds=90)
 # Longer than the whole retry chain (5+10+20+40 s of backoff plus five HTTP timeouts).
 STALLED_AFTER = timedelta(minutes=10)
 
@@ -109,6 +112,23 @@ def mark_failed(message_id: int, *, code: str, reason: str) -> bool:
         message.save(update_fields=["body", "error_code", "error_message", "status", "status_changed_at"])
         _announce_on_commit(message, previous)
     return True
+
+
+def requeue_lost(now=None) -> int:
+    """Queue again texts still waiting to send whose task has gone (Redis keeps nothing on disk).
+
+    Only 'pending' ones: nothing has been handed over, so another try cannot send twice,
+    and a task that was only late finds the text already claimed and does nothing.
+    """
+    from response_platform.sms.tasks import send_sms
+
+    now = now or timezone.now()
+    lost = SmsMessage.objects.filter(
+        status=SmsStatus.PENDING, status_changed_at__lt=now - REQUEUE_AFTER, status_changed_at__gte=now - STALLED_AFTER
+    ).values_list("pk", flat=True)
+    for message_id in lost:
+        send_sms.delay(message_id)
+    return len(lost)
 
 
 def fail_stalled(now=None) -> int:

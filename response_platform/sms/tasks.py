@@ -22,6 +22,7 @@ def send_sms(self, message_id: int) -> None:
         raise self.retry(countdown=backoff(self.request.retries), exc=exc) from None
 
 
-@shared_task(name="sms.fail_stalled")
-def fail_stalled() -> int:
-    return services.fail_stalled()
+@shared_task(name="sms.sweep_unsent")
+def sweep_unsent() -> dict[str, int]:
+    """Every minute: send again what lost its task; fail and report what is hopeless."""
+    return {"requeued": services.requeue_lost(), "failed": services.fail_stalled()}

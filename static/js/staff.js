@@ -23,7 +23,7 @@
       catchUp();
     },
     onChat: function (m) { addChat(m); },
-    onEvent: addEvent,
+    onEvent: function (e) { addEvent(e); catchUpSoon(); },
     onJoined: function () { say("joined"); },
     onPeerJoined: function (p) { if (p.role === "victim") callerIs(call.inCall ? "in-call" : "waiting"); },
     onPeerLeft: function (p) { if (p.role === "victim") { callerIs("left"); say("caller-left"); } },
@@ -39,10 +39,20 @@
   // to this process at all), so the page also catches up from the database.
   setInterval(function () { if (!document.hidden) catchUp(); }, 10000);
 
+  // A pushed event may change the session's state: fetch it once the burst is over.
+  var soon = null;
+  function catchUpSoon() {
+    clearTimeout(soon);
+    soon = setTimeout(catchUp, 300);
+  }
+
   function catchUp() {
     fetch(root.getAttribute("data-events-url") + "?after=" + lastEvent, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
-      .then(function (body) { body.events.forEach(addEvent); })
+      .then(function (body) {
+        body.events.forEach(addEvent);
+        document.getElementById("state").textContent = body.state_label;
+      })
       .catch(function () { /* the next reconnect tries again */ });
   }
 

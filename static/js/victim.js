@@ -47,6 +47,7 @@
       stream.getVideoTracks().forEach(function (t) { t.stop(); stream.removeTrack(t); });
     }
     show("step-preview", false); show("step-call", true);
+    document.getElementById("self-view").srcObject = stream;
     if (status) status.focus();
     try { sessionStorage.setItem("rp.joined", session); } catch (err) { /* ignore */ }
     call.join(stream, media);

@@ -95,6 +95,7 @@ class TestCoreLoop(ChannelsLiveServerTestCase):
         wait_for_frames(victim_page, more_than=first_victim)
         wait_for_frames(specialist_page, more_than=first_staff)
         expect(specialist_page.locator("#caller-presence")).to_have_text("In the call")
+        expect(specialist_page.locator("#state")).to_have_text("In call")
 
         victim_page.get_by_label("Type a message").fill("I can only type right now")
         victim_page.get_by_label("Type a message").press("Enter")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from response_platform.sms import services
 from response_platform.sms.models import SmsMessage, SmsStatus
-from response_platform.sms.tasks import fail_stalled, send_sms
+from response_platform.sms.tasks import send_sms, sweep_unsent
 from tests.personas import open_case
 from tests.sms.twilio_fake import send_link
 from video import services as video_services
@@ -57,7 +57,7 @@ def test_a_text_stuck_mid_send_is_failed_but_never_resent(people, twilio):
 def test_a_text_still_within_its_retries_is_left_alone(people):
     _, link = link_never_sent(people.alice)
 
-    assert fail_stalled.delay().get() == 0
+    assert sweep_unsent.delay().get() == {"requeued": 0, "failed": 0}
     assert SmsMessage.objects.get(pk=link.sms_id).status == SmsStatus.PENDING
 
 
@@ -67,3 +67,18 @@ def test_a_text_twilio_already_has_is_left_for_twilio_to_report(people, twilio):
 
     assert services.fail_stalled(now=timezone.now() + LATER) == 0
     assert SmsMessage.objects.get(pk=sent.sms.pk).status == SmsStatus.QUEUED
+
+
+def test_a_text_whose_task_was_lost_is_sent_again_exactly_once(people, twilio):
+    session, link = link_never_sent(people.alice)
+    twilio.accepts()
+    two_minutes_on = timezone.now() + timedelta(minutes=2)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert services.requeue_lost(now=two_minutes_on) == 1
+        assert services.requeue_lost(now=two_minutes_on) == 0  # the next sweep finds it handed over
+        send_sms.delay(link.sms_id)  # the lost task turns up after all
+
+    assert len(twilio.sends) == 1
+    assert SmsMessage.objects.get(pk=link.sms_id).status == SmsStatus.QUEUED
+    assert session.events.filter(kind=EventKind.SMS_FAILED).count() == 0

@@ -51,6 +51,7 @@ def test_the_events_feed_returns_only_what_came_after(people):
     ]
     assert all(e["id"] > last_seen for e in later["events"])
     assert later["state"] == SessionState.LINK_SENT
+    assert later["state_label"] == "Link sent"  # what the page shows as the session's state
 
 
 def test_the_events_feed_ignores_a_malformed_after(people):

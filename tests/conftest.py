@@ -25,3 +25,23 @@ def _fast_passwords(request, settings):
     # Not for browser tests: their server process was started with the real hashers.
     if request.node.get_closest_marker("e2e") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_connections(django_db_setup, django_db_blocker):
+    """Let the test database be dropped at the end of the run.
+
+    Sockets tested in-process run their ORM calls on executor threads whose
+    connections Django's teardown never sees; on PostgreSQL one left open stops
+    DROP DATABASE. Runs before django_db_setup's own teardown (fixtures unwind in reverse).
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

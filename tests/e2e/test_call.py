@@ -23,14 +23,23 @@ FRAMES_DECODED = """async () => {
 }"""
 
 
+AUDIO_PACKETS = FRAMES_DECODED.replace('r.kind === "video"', 'r.kind === "audio"').replace(
+    "r.framesDecoded", "r.packetsReceived"
+)
+
+
 def fits_the_screen(page) -> bool:
     """Nothing forces sideways scrolling on a 320 px wide phone."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def wait_for_frames(page, more_than: int = 0, timeout_ms: int = 20000) -> int:
-    page.wait_for_function(f"async () => (await ({FRAMES_DECODED})()) > {more_than}", timeout=timeout_ms, polling=200)
-    return page.evaluate(FRAMES_DECODED)
+def wait_for_rising(page, stat: str, more_than: int = 0, timeout_ms: int = 20000) -> int:
+    page.wait_for_function(f"async () => (await ({stat})()) > {more_than}", timeout=timeout_ms, polling=200)
+    return page.evaluate(stat)
+
+
+def wait_for_frames(page, more_than: int = 0) -> int:
+    return wait_for_rising(page, FRAMES_DECODED, more_than)
 
 
 @pytest.mark.e2e
@@ -67,6 +76,31 @@ class TestCoreLoop(ChannelsLiveServerTestCase):
         body = OutboxMessage.objects.get(to="+447700900123").body
         path = re.search(r"/j/[A-Za-z0-9_-]{22}", body).group(0)
         return self.live_server_url + path
+
+    def victim_opens_the_link(self, browser_context):
+        page = browser_context.new_page()
+        page.goto(self.link_from_outbox())
+        page.get_by_role("button", name="Agree and continue").click()
+        return page
+
+    def test_a_victim_who_chooses_sound_only_is_heard_but_sends_no_video(self):
+        staff = self.browser.new_context(permissions=["camera", "microphone"])
+        victim = self.browser.new_context(permissions=["camera", "microphone"], viewport={"width": 320, "height": 640})
+        specialist_page = staff.new_page()
+        self.specialist_signs_in(specialist_page)
+        self.specialist_sends_link(specialist_page)
+
+        victim_page = self.victim_opens_the_link(victim)
+        victim_page.get_by_role("button", name="Sound only, no camera").click()
+        expect(specialist_page.locator("#caller-presence")).to_have_text("Waiting in the call room")
+        specialist_page.get_by_role("button", name="Join call").click()
+
+        heard = wait_for_rising(specialist_page, AUDIO_PACKETS)
+        wait_for_rising(specialist_page, AUDIO_PACKETS, more_than=heard)
+        wait_for_frames(victim_page)  # the caller still sees the specialist
+        assert victim_page.evaluate("window.currentCall.local.getVideoTracks().length") == 0
+        assert victim_page.get_by_role("button", name="Camera off").is_hidden()
+        assert specialist_page.evaluate(FRAMES_DECODED) == 0
 
     def test_a_victim_joins_from_the_sms_link_and_talks_to_the_specialist(self):
         staff = self.browser.new_context(permissions=["camera", "microphone"])

@@ -18,7 +18,8 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = f"{os.environ.get('VAR_DIR', 'var/test')}/production"
-# The ops helper's Redis database; production settings refuse to start without Redis.
+# A Redis database of its own: production settings refuse to start without Redis,
+# and these runs must not share a database with the suite's channel layer.
 REDIS_URL = os.environ.get("PRODUCTION_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
 PUBLIC_HOST = "respond.example.test"
 

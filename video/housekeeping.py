@@ -3,7 +3,8 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from video.models import CLOSED_STATES, ChatMessage, EventKind, SessionEvent, SessionState, VideoSession
+from video.models import CLOSED_STATES, ChatMessage, EventKind, Participant, SessionEvent, SessionState, VideoSession
+from video.presence import heartbeat_seconds
 from video.services import end_session
 
 # A session nobody joined is closed once its links have expired; one that was
@@ -11,10 +12,10 @@ from video.services import end_session
 ABANDONED_AFTER = timedelta(hours=6)
 
 
-def expire_stale_sessions() -> int:
+def expire_stale_sessions(now=None) -> int:
     """Close sessions nobody can or will join. Returns how many were closed; safe to run twice."""
-    now = timezone.now()
-    stale = {session.pk: session for session in [*_unopened(now), *_quiet(now - ABANDONED_AFTER)]}
+    now = now or timezone.now()
+    stale = {session.pk: session for session in [*_unopened(now), *_quiet(now)]}
     return sum(end_session(session, kind=EventKind.EXPIRED) for session in stale.values())
 
 
@@ -27,11 +28,20 @@ def _unopened(now):
     )
 
 
-def _quiet(cutoff):
-    """Still open, but nothing has happened since the cutoff: no event and no chat message."""
+def _quiet(now):
+    """Still open, but nothing has happened for hours: no event, no chat message, nobody connected.
+
+    A long call is quiet in the record but its sockets keep renewing their presence."""
+    cutoff = now - ABANDONED_AFTER
+    connected_since = now - timedelta(seconds=3 * heartbeat_seconds())
     return (
         VideoSession.objects.exclude(state__in=CLOSED_STATES)
         .filter(created_at__lt=cutoff)
         .exclude(Exists(SessionEvent.objects.filter(session=OuterRef("pk"), at__gte=cutoff)))
         .exclude(Exists(ChatMessage.objects.filter(session=OuterRef("pk"), sent_at__gte=cutoff)))
+        .exclude(
+            Exists(
+                Participant.objects.filter(session=OuterRef("pk"), left_at__isnull=True, last_seen__gte=connected_since)
+            )
+        )
     )

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from response_platform.lib.append_only import AppendOnlyModel
 from response_platform.lib.fields import EncryptedTextField
 
 
@@ -60,7 +61,7 @@ class ConsentDecision(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class ConsentRecord(models.Model):
+class ConsentRecord(AppendOnlyModel):
     """Append-only: a change of mind is a new record, never an edit."""
 
     session = models.ForeignKey(VideoSession, on_delete=models.CASCADE, related_name="consents")
@@ -115,7 +116,7 @@ class EventKind(models.TextChoices):
     EXPIRED = "expired", _("Session expired")
 
 
-class SessionEvent(models.Model):
+class SessionEvent(AppendOnlyModel):
     """Append-only timeline. Details hold labels and codes, never personal data."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="events")

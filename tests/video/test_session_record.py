@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.personas import session_with_link, verified_client
 from video import housekeeping
-from video.models import EventKind, SessionEvent, SessionState
+from video.models import EventKind, Participant, SessionEvent, SessionState
 from video.notices import NOTICE_VERSION
 
 STEPS = ["Case created", "Text message queued", "Text message delivered", "Link opened", "Consent given"]
@@ -110,12 +110,22 @@ def test_an_opened_link_keeps_the_session_open_after_it_expires(people):
 def test_a_session_quiet_for_hours_is_expired_even_if_it_was_opened(people):
     session, _, token = session_with_link(people.alice)
     caller_consents(token)
-    long_ago = timezone.now() - housekeeping.ABANDONED_AFTER - timedelta(minutes=1)
-    type(session).objects.filter(pk=session.pk).update(created_at=long_ago)
-    SessionEvent.objects.filter(case=session.case).update(at=long_ago)
-    assert housekeeping.expire_stale_sessions() == 1
+    hours_later = timezone.now() + housekeeping.ABANDONED_AFTER + timedelta(minutes=1)
+    assert housekeeping.expire_stale_sessions(now=hours_later) == 1
     session.refresh_from_db()
     assert session.state == SessionState.EXPIRED
+
+
+def test_a_long_quiet_call_with_someone_still_connected_is_not_expired(people):
+    session, _, token = session_with_link(people.alice)
+    caller_consents(token)
+    hours_later = timezone.now() + housekeeping.ABANDONED_AFTER + timedelta(minutes=1)
+    Participant.objects.create(
+        session=session, role="staff", user=people.alice, channel_name="x", last_seen=hours_later
+    )
+    assert housekeeping.expire_stale_sessions(now=hours_later) == 0
+    session.refresh_from_db()
+    assert session.state != SessionState.EXPIRED
 
 
 def test_the_beat_task_runs_the_same_rule(people):

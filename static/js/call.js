@@ -60,7 +60,7 @@
     } else if (m.type === "joined") {
       this.ice = m.ice_servers || [];
       this.emit("onJoined", m.peers);
-      m.peers.forEach(function (p) { self.peer(p.id, true); });
+      m.peers.forEach(function (p) { self.peer(p.id, true, true); });
     } else if (m.type === "peer-joined") {
       this.emit("onPeerJoined", m.peer);
     } else if (m.type === "peer-left") {
@@ -106,14 +106,23 @@
     this.send({ type: "chat", text: text });
   };
 
-  Call.prototype.peer = function (id, polite) {
+  /* offerer: this side makes the first offer, so it asks to receive audio and video
+     even when it has no camera or microphone of its own to send. */
+  Call.prototype.peer = function (id, polite, offerer) {
     var existing = this.peers[id];
     if (existing) return existing;
     var self = this;
     var pc = new RTCPeerConnection({ iceServers: this.ice });
     var p = { id: id, pc: pc, polite: polite, makingOffer: false, ignoreOffer: false };
     this.peers[id] = p;
-    if (this.local) this.local.getTracks().forEach(function (t) { pc.addTrack(t, self.local); });
+    var tracks = this.local ? this.local.getTracks() : [];
+    tracks.forEach(function (t) { pc.addTrack(t, self.local); });
+    if (offerer) {
+      ["audio", "video"].forEach(function (kind) {
+        var sending = tracks.some(function (t) { return t.kind === kind; });
+        if (!sending) pc.addTransceiver(kind, { direction: "recvonly" });
+      });
+    }
     pc.onnegotiationneeded = function () {
       p.makingOffer = true;
       pc.setLocalDescription().then(function () {

@@ -77,14 +77,28 @@
   }
 
   button("join").addEventListener("click", join);
+  // Control-room desks often have a headset but no camera: join with what there is,
+  // and with nothing at all the specialist still sees, hears and types to the caller.
+  function localMedia() {
+    var gum = function (c) { return navigator.mediaDevices.getUserMedia(c); };
+    return gum({ audio: true, video: true })
+      .catch(function () { return gum({ audio: true }); })
+      .catch(function () { return null; });
+  }
   function join() {
-    navigator.mediaDevices.getUserMedia({ audio: true, video: true }).then(function (stream) {
+    localMedia().then(function (stream) {
       button("local").srcObject = stream;
-      call.join(stream, "video");
+      var media = !stream ? "none" : stream.getVideoTracks().length ? "video" : "audio";
+      call.join(stream, media);
       try { sessionStorage.setItem("rp.joined", session); } catch (err) { /* ignore */ }
       button("join").hidden = true;
-      ["mute", "camera", "leave"].forEach(function (id) { button(id).hidden = false; });
-    }).catch(function () { say("no-media"); });
+      button("mute").hidden = !stream;
+      button("camera").hidden = media !== "video";
+      button("leave").hidden = false;
+      var note = button("media-note");
+      note.hidden = media === "video";
+      note.textContent = media === "video" ? "" : text(note, media);
+    });
   }
   button("leave").addEventListener("click", function () {
     call.leave(false);

@@ -35,6 +35,21 @@
   }
 
   var preview = document.getElementById("preview-status");
+  // What the caller chose (sound only, muted, camera off) outlives a reload: a page that
+  // came back with the camera on would break their trust, and could put them at risk.
+  // Kept for this tab only, with no personal data, and cleared on exit.
+  var KEY = "rp.call";
+  var choices = remembered();
+  function remembered() {
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(KEY) || "null");
+      return saved && saved.session === session ? saved : null;
+    } catch (err) { return null; }
+  }
+  function remember() {
+    try { sessionStorage.setItem(KEY, JSON.stringify(choices)); } catch (err) { /* ignore */ }
+  }
+
   function start(constraints) {
     return navigator.mediaDevices.getUserMedia(constraints).then(function (s) {
       stream = s;
@@ -49,43 +64,49 @@
     show("step-preview", false); show("step-call", true);
     document.getElementById("self-view").srcObject = stream;
     if (status) status.focus();
-    try { sessionStorage.setItem("rp.joined", session); } catch (err) { /* ignore */ }
+    choices = choices || { session: session, media: media, audio: true, video: true };
+    remember();
     call.join(stream, media);
-    var camera = document.getElementById("camera");
-    camera.hidden = media !== "video";
+    document.getElementById("camera").hidden = media !== "video";
+    press("mute", "audio", !choices.audio);
+    press("camera", "video", !choices.video);
   }
+  function bestMedia() { return stream.getVideoTracks().length ? "video" : "audio"; }
 
-  var rejoin = false;
-  try { rejoin = sessionStorage.getItem("rp.joined") === session; } catch (err) { /* ignore */ }
-  start({ audio: true, video: { facingMode: "user" } }).catch(function () {
+  var rejoin = choices !== null;
+  var wantsVideo = !rejoin || choices.media === "video";
+  start({ audio: true, video: wantsVideo ? { facingMode: "user" } : false }).catch(function () {
     preview.textContent = preview.getAttribute("data-no-camera");
     return start({ audio: true, video: false });
   }).then(function () {
     document.getElementById("ready").disabled = false;
     document.getElementById("audio-only").disabled = !stream.getVideoTracks().length;
-    if (rejoin) enter(stream.getVideoTracks().length ? "video" : "audio");
+    if (rejoin) enter(bestMedia());
   }).catch(function () {
     preview.textContent = preview.getAttribute("data-no-media");
   });
 
   document.getElementById("ready").addEventListener("click", function () {
-    if (stream) enter(stream.getVideoTracks().length ? "video" : "audio");
+    if (stream) enter(bestMedia());
   });
   document.getElementById("audio-only").addEventListener("click", function () { if (stream) enter("audio"); });
-  toggle("mute", "audio");
-  toggle("camera", "video");
+  ["mute", "camera"].forEach(function (id) {
+    var button = document.getElementById(id);
+    var kind = id === "mute" ? "audio" : "video";
+    button.addEventListener("click", function () {
+      press(id, kind, button.getAttribute("aria-pressed") !== "true");
+      choices[kind] = button.getAttribute("aria-pressed") !== "true";
+      remember();
+    });
+  });
   document.getElementById("hangup").addEventListener("click", function () {
     call.leave(false);
-    try { sessionStorage.removeItem("rp.joined"); } catch (err) { /* ignore */ }
+    try { sessionStorage.removeItem(KEY); } catch (err) { /* ignore */ }
     show("step-call", false); show("ended", true);
   });
 
-  function toggle(id, kind) {
-    var button = document.getElementById(id);
-    button.addEventListener("click", function () {
-      var off = button.getAttribute("aria-pressed") !== "true";
-      button.setAttribute("aria-pressed", off ? "true" : "false");
-      call.setEnabled(kind, !off);
-    });
+  function press(id, kind, off) {
+    document.getElementById(id).setAttribute("aria-pressed", off ? "true" : "false");
+    call.setEnabled(kind, !off);
   }
 })();

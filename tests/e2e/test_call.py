@@ -28,6 +28,13 @@ AUDIO_PACKETS = FRAMES_DECODED.replace('r.kind === "video"', 'r.kind === "audio"
 )
 
 
+NO_CAMERA = """(() => {
+  const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (c) =>
+    c && c.video ? Promise.reject(new DOMException("Requested device not found", "NotFoundError")) : real(c);
+})();"""
+
+
 def fits_the_screen(page) -> bool:
     """Nothing forces sideways scrolling on a 320 px wide phone."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -102,6 +109,34 @@ class TestCoreLoop(ChannelsLiveServerTestCase):
         assert victim_page.get_by_role("button", name="Camera off").is_hidden()
         assert specialist_page.evaluate(FRAMES_DECODED) == 0
 
+        # Rejoining with sound only, the caller makes the offer and still asks for the specialist's video.
+        victim_page.reload()
+        expect(specialist_page.locator("#timeline")).to_contain_text("Left · Caller")
+        wait_for_frames(victim_page)
+        assert victim_page.evaluate("window.currentCall.local.getVideoTracks().length") == 0
+
+    def test_a_specialist_without_a_camera_joins_with_sound_and_still_sees_the_caller(self):
+        staff = self.browser.new_context(permissions=["camera", "microphone"])
+        # The desk has a headset but no webcam: the browser finds no camera.
+        staff.add_init_script(NO_CAMERA)
+        victim = self.browser.new_context(permissions=["camera", "microphone"], viewport={"width": 320, "height": 640})
+        specialist_page = staff.new_page()
+        self.specialist_signs_in(specialist_page)
+        self.specialist_sends_link(specialist_page)
+
+        victim_page = self.victim_opens_the_link(victim)
+        victim_page.get_by_role("button", name="I'm ready").click()
+        expect(specialist_page.locator("#caller-presence")).to_have_text("Waiting in the call room")
+        specialist_page.get_by_role("button", name="Join call").click()
+
+        expect(specialist_page.locator("#media-note")).to_have_text(
+            "No camera could be used: the caller can hear you but not see you."
+        )
+        wait_for_frames(specialist_page)
+        heard = wait_for_rising(victim_page, AUDIO_PACKETS)
+        wait_for_rising(victim_page, AUDIO_PACKETS, more_than=heard)
+        assert victim_page.evaluate(FRAMES_DECODED) == 0
+
     def test_a_victim_joins_from_the_sms_link_and_talks_to_the_specialist(self):
         staff = self.browser.new_context(permissions=["camera", "microphone"])
         victim = self.browser.new_context(
@@ -151,10 +186,13 @@ class TestCoreLoop(ChannelsLiveServerTestCase):
         staff_frames = specialist_page.evaluate(FRAMES_DECODED)
         wait_for_frames(specialist_page, more_than=staff_frames)
 
-        # A reload puts the caller straight back into the same call.
+        # A reload puts the caller straight back into the same call, still muted and with the camera off.
         victim_page.reload()
         expect(specialist_page.locator("#timeline")).to_contain_text("Left · Caller")
         wait_for_frames(victim_page)
+        expect(victim_page.get_by_role("button", name="Mute")).to_have_attribute("aria-pressed", "true")
+        expect(victim_page.get_by_role("button", name="Camera off")).to_have_attribute("aria-pressed", "true")
+        assert victim_page.evaluate("window.currentCall.local.getTracks().every((t) => !t.enabled)")
         staff_frames = specialist_page.evaluate(FRAMES_DECODED)
         wait_for_frames(specialist_page, more_than=staff_frames)
         expect(victim_page.locator("#chat")).to_contain_text("Specialist: Understood. Stay on this page.")

@@ -9,7 +9,13 @@
   var chatList = document.getElementById("chat");
   var text = function (el, key) { return el.getAttribute("data-" + key); };
   var say = function (key) { status.textContent = text(status, key); };
-  var callerIs = function (key) { presenceEl.textContent = text(presenceEl, key); presenceEl.setAttribute("data-state", key); };
+  var baseTitle = document.title;
+  // The specialist may be on another tab or window: the tab's title says the caller is waiting.
+  var callerIs = function (key) {
+    presenceEl.textContent = text(presenceEl, key);
+    presenceEl.setAttribute("data-state", key);
+    document.title = key === "waiting" ? "● " + presenceEl.textContent + " · " + baseTitle : baseTitle;
+  };
   var button = function (id) { return document.getElementById(id); };
   var lastEvent = 0;
   timeline.querySelectorAll("tr").forEach(function (tr) { lastEvent = Math.max(lastEvent, +tr.getAttribute("data-id")); });

@@ -157,6 +157,7 @@ class TestCoreLoop(ChannelsLiveServerTestCase):
         victim_page.get_by_role("button", name="I'm ready").click()
         expect(victim_page.locator("#call-status")).to_have_text("Waiting for the specialist to join…")
         expect(specialist_page.locator("#caller-presence")).to_have_text("Waiting in the call room")
+        expect(specialist_page).to_have_title(re.compile("^● Waiting in the call room"))
 
         specialist_page.get_by_role("button", name="Join call").click()
         first_victim = wait_for_frames(victim_page)
@@ -165,6 +166,7 @@ class TestCoreLoop(ChannelsLiveServerTestCase):
         wait_for_frames(specialist_page, more_than=first_staff)
         expect(specialist_page.locator("#caller-presence")).to_have_text("In the call")
         expect(specialist_page.locator("#state")).to_have_text("In call")
+        expect(specialist_page).not_to_have_title(re.compile("●"))
 
         victim_page.get_by_label("Type a message").fill("I can only type right now")
         victim_page.get_by_label("Type a message").press("Enter")

@@ -84,23 +84,25 @@ class TestCoreLoop(ChannelsLiveServerTestCase):
         path = re.search(r"/j/[A-Za-z0-9_-]{22}", body).group(0)
         return self.live_server_url + path
 
-    def victim_opens_the_link(self, browser_context):
-        page = browser_context.new_page()
-        page.goto(self.link_from_outbox())
-        page.get_by_role("button", name="Agree and continue").click()
-        return page
-
-    def test_a_victim_who_chooses_sound_only_is_heard_but_sends_no_video(self):
+    def caller_waits_and_specialist_joins(self, *, caller_presses: str, staff_script: str = ""):
+        """The loop up to the moment the specialist presses Join call; returns (specialist, victim) pages."""
         staff = self.browser.new_context(permissions=["camera", "microphone"])
+        if staff_script:
+            staff.add_init_script(staff_script)
         victim = self.browser.new_context(permissions=["camera", "microphone"], viewport={"width": 320, "height": 640})
         specialist_page = staff.new_page()
         self.specialist_signs_in(specialist_page)
         self.specialist_sends_link(specialist_page)
-
-        victim_page = self.victim_opens_the_link(victim)
-        victim_page.get_by_role("button", name="Sound only, no camera").click()
+        victim_page = victim.new_page()
+        victim_page.goto(self.link_from_outbox())
+        victim_page.get_by_role("button", name="Agree and continue").click()
+        victim_page.get_by_role("button", name=caller_presses).click()
         expect(specialist_page.locator("#caller-presence")).to_have_text("Waiting in the call room")
         specialist_page.get_by_role("button", name="Join call").click()
+        return specialist_page, victim_page
+
+    def test_a_victim_who_chooses_sound_only_is_heard_but_sends_no_video(self):
+        specialist_page, victim_page = self.caller_waits_and_specialist_joins(caller_presses="Sound only, no camera")
 
         heard = wait_for_rising(specialist_page, AUDIO_PACKETS)
         wait_for_rising(specialist_page, AUDIO_PACKETS, more_than=heard)
@@ -116,18 +118,10 @@ class TestCoreLoop(ChannelsLiveServerTestCase):
         assert victim_page.evaluate("window.currentCall.local.getVideoTracks().length") == 0
 
     def test_a_specialist_without_a_camera_joins_with_sound_and_still_sees_the_caller(self):
-        staff = self.browser.new_context(permissions=["camera", "microphone"])
         # The desk has a headset but no webcam: the browser finds no camera.
-        staff.add_init_script(NO_CAMERA)
-        victim = self.browser.new_context(permissions=["camera", "microphone"], viewport={"width": 320, "height": 640})
-        specialist_page = staff.new_page()
-        self.specialist_signs_in(specialist_page)
-        self.specialist_sends_link(specialist_page)
-
-        victim_page = self.victim_opens_the_link(victim)
-        victim_page.get_by_role("button", name="I'm ready").click()
-        expect(specialist_page.locator("#caller-presence")).to_have_text("Waiting in the call room")
-        specialist_page.get_by_role("button", name="Join call").click()
+        specialist_page, victim_page = self.caller_waits_and_specialist_joins(
+            caller_presses="I'm ready", staff_script=NO_CAMERA
+        )
 
         expect(specialist_page.locator("#media-note")).to_have_text(
             "No camera could be used: the caller can hear you but not see you."

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from response_platform.accounts.models import User
 from response_platform.accounts.permissions import can_view_cases
 from response_platform.accounts.sockets import verified_staff_from_scope
 from video import services
@@ -32,7 +33,7 @@ HEARTBEAT_SECONDS = 15
 class Identity:
     session: VideoSession
     role: str
-    user: object = None
+    user: User | None = None
 
 
 def identify(scope, session_id) -> Identity | None:

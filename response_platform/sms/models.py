@@ -18,7 +18,7 @@ class SmsStatus(models.TextChoices):
 
 # Providers report statuses out of order and more than once; a status only
 # ever replaces one of a lower rank.
-STATUS_RANK = {
+STATUS_RANK: dict[str, int] = {
     SmsStatus.PENDING: 0,
     SmsStatus.SUBMITTING: 1,
     SmsStatus.ACCEPTED: 2,

@@ -1,9 +1,32 @@
-"""Fixed-window counters in the cache, for login and link-redemption throttling."""
+"""Fixed-window counters in the cache, for login and link-redemption throttling.
+
+The cache is Redis in production. While Redis restarts the counters fail open
+(logged): a victim must still get into the call and a specialist still sign in;
+the second factor, and django-otp's own throttle in the database, still stand.
+"""
+
+import logging
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 
+log = logging.getLogger(__name__)
 
+
+def _fail_open(function):
+    @wraps(function)
+    def wrapped(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception as exc:  # the cache backend's connection errors have no common base class
+            log.warning("throttle cache unavailable (%s); not counting", type(exc).__name__)
+            return 0
+
+    return wrapped
+
+
+@_fail_open
 def hit(key: str, window_seconds: int) -> int:
     """Count one attempt against key and return the count in the current window."""
     full_key = f"throttle:{key}"
@@ -16,10 +39,12 @@ def hit(key: str, window_seconds: int) -> int:
         return 1
 
 
+@_fail_open
 def count(key: str) -> int:
     return cache.get(f"throttle:{key}", 0)
 
 
+@_fail_open
 def reset(key: str) -> None:
     cache.delete(f"throttle:{key}")
 

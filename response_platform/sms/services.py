@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from response_platform.sms.backends.base import SendResult, SmsError, get_backend
 from response_platform.sms.models import FINAL_STATUSES, STATUS_RANK, SmsMessage, SmsStatus
@@ -28,11 +29,22 @@ STALLED_AFTER = timedelta(minutes=10)
 
 def queue_sms(*, to: str, body: str, record_body: str) -> SmsMessage:
     """Store the message and send it from a worker once the caller's transaction commits."""
+    message = SmsMessage.objects.create(to=to, body=body, record_body=record_body)
+    transaction.on_commit(lambda: enqueue(message.pk))
+    return message
+
+
+def enqueue(message_id: int) -> bool:
+    """Hand the send to the broker. With the broker down (a Redis restart) the text stays
+    'pending' and the minute sweep queues it again: the specialist gets no error page."""
     from response_platform.sms.tasks import send_sms
 
-    message = SmsMessage.objects.create(to=to, body=body, record_body=record_body)
-    send_sms.delay_on_commit(message.pk)
-    return message
+    try:
+        send_sms.delay(message_id)
+    except OperationalError as exc:
+        log.warning("sms %s: broker unavailable (%s); the sweep will queue it", message_id, type(exc).__name__)
+        return False
+    return True
 
 
 def status_callback_url() -> str:
@@ -120,15 +132,11 @@ def requeue_lost(now=None) -> int:
     Only 'pending' ones: nothing has been handed over, so another try cannot send twice,
     and a task that was only late finds the text already claimed and does nothing.
     """
-    from response_platform.sms.tasks import send_sms
-
     now = now or timezone.now()
     lost = SmsMessage.objects.filter(
         status=SmsStatus.PENDING, status_changed_at__lt=now - REQUEUE_AFTER, status_changed_at__gte=now - STALLED_AFTER
     ).values_list("pk", flat=True)
-    for message_id in lost:
-        send_sms.delay(message_id)
-    return len(lost)
+    return sum(enqueue(message_id) for message_id in lost)
 
 
 def fail_stalled(now=None) -> int:

@@ -85,3 +85,15 @@ def session_with_link(by: User, **case_kwargs):
     body = OutboxMessage.objects.latest("created_at").body
     token = body.rsplit("/j/", 1)[1].split()[0]
     return session, link, token
+
+
+def a_little_later(session) -> None:
+    """Time passes since the last link was sent, so a resend is not taken for a double press."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from video.models import JoinLink
+
+    earlier = timezone.now() - services.DOUBLE_PRESS - timedelta(seconds=1)
+    JoinLink.objects.filter(session=session).update(created_at=earlier)

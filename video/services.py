@@ -24,13 +24,39 @@ from video.models import (
 )
 from video.notices import NOTICE_VERSION, notice_sha256
 
+# A second press within this time (a double click, an impatient retry) sends nothing more:
+# two texts in a row confuse a frightened person, and the first link would stop working.
+DOUBLE_PRESS = timedelta(seconds=15)
+
 
 class SessionClosed(Exception):
     """The session has ended, expired or been cancelled; nothing more can be sent."""
 
 
+class LinkJustSent(Exception):
+    """A link went to this session moments ago; another would only replace it."""
+
+
 def start_session(case, *, by) -> VideoSession:
     return VideoSession.objects.create(case=case, created_by=by)
+
+
+@transaction.atomic
+def start_session_with_link(case, *, by) -> VideoSession:
+    """Open a session and text its link: one step for the specialist, one transaction.
+
+    A double press returns the session the first press made instead of texting twice."""
+    type(case).objects.select_for_update().get(pk=case.pk)  # two presses queue here
+    recent = (
+        VideoSession.objects.filter(case=case, created_by=by, created_at__gte=timezone.now() - DOUBLE_PRESS)
+        .exclude(state__in=CLOSED_STATES)
+        .first()
+    )
+    if recent is not None:
+        return recent
+    session = start_session(case, by=by)
+    send_join_link(session, by=by)
+    return session
 
 
 @transaction.atomic
@@ -40,6 +66,8 @@ def send_join_link(session: VideoSession, *, by) -> JoinLink:
     session = VideoSession.objects.select_for_update(of=("self",)).select_related("case__force").get(pk=session.pk)
     if session.is_closed:
         raise SessionClosed
+    if session.links.filter(revoked_at__isnull=True, created_at__gte=timezone.now() - DOUBLE_PRESS).exists():
+        raise LinkJustSent
     if _revoke_active_links(session):
         _disconnect_revoked_devices(session)
     force = session.case.force

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,10 +22,7 @@ def _contact_allowed(request):
 def start(request, case_id):
     _contact_allowed(request)
     case = get_case_for(request.user, case_id)
-    # One step for the specialist, so one transaction: no session is left without its link.
-    with transaction.atomic():
-        session = services.start_session(case, by=request.user)
-        services.send_join_link(session, by=request.user)
+    session = services.start_session_with_link(case, by=request.user)
     return redirect("video:session", session_id=session.pk)
 
 
@@ -73,6 +69,8 @@ def resend(request, session_id):
         messages.success(request, _("A new link is on its way. The old link no longer works."))
     except services.SessionClosed:
         messages.error(request, _("This session has ended. Start a new one from the case."))
+    except services.LinkJustSent:
+        messages.info(request, _("A link was sent a moment ago, so no other was sent. Wait a little before resending."))
     return redirect("video:session", session_id=session.pk)
 
 

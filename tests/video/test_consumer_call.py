@@ -4,7 +4,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connection
 
-from tests.personas import session_with_link
+from tests.personas import a_little_later, session_with_link
 from tests.sockets import (
     close_code,
     connected,
@@ -196,6 +196,7 @@ async def test_ending_the_session_closes_every_socket(scene, people):
 async def test_a_dead_link_closes_the_callers_socket_but_not_the_specialists(scene, people, replace_link):
     staff, _ = await connected(scene.session.pk, scene.staff)
     victim, _ = await connected(scene.session.pk, scene.victim)
+    await sync_to_async(a_little_later)(scene.session)
     await sync_to_async(replace_link)(scene.session, by=people.alice)
     frames, code = await close_code(victim)
     assert frames == [{"type": "closed", "reason": "revoked"}]

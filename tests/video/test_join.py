@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from response_platform.lib.gsm import fits_one_segment
 from response_platform.sms.models import OutboxMessage
-from tests.personas import session_with_link
+from tests.personas import a_little_later, session_with_link
 from video import services
 from video.models import ConsentDecision, ConsentRecord, EventKind
 from video.notices import notice_sha256
@@ -94,6 +94,7 @@ def test_a_resent_link_works_on_the_phone_that_had_the_old_one(people):
     session, _, old_token = session_with_link(people.alice)
     phone = Client()
     phone.get(f"/j/{old_token}")
+    a_little_later(session)
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.send_join_link(session, by=people.alice)
     new_token = OutboxMessage.objects.latest("created_at").body.rsplit("/j/", 1)[1]

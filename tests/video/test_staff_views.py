@@ -7,7 +7,7 @@ from django.test import Client
 
 from response_platform.lib.crypto import sha256_hex
 from response_platform.sms.models import OutboxMessage, SmsMessage
-from tests.personas import open_case, session_with_link, verified_client
+from tests.personas import a_little_later, open_case, session_with_link, verified_client
 from video.models import JoinLink, SessionState, VideoSession
 
 NEUTRAL = "This link is no longer valid"
@@ -75,6 +75,7 @@ def test_the_session_page_shows_the_record_so_far(people, django_capture_on_comm
 def test_resend_revokes_the_old_link_and_sends_a_new_one(people, django_capture_on_commit_callbacks):
     session, old_link, old_token = session_with_link(people.alice)
     client = verified_client(people.alice)
+    a_little_later(session)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/sessions/{session.pk}/resend/", follow=True)
     assert "A new link is on its way" in response.content.decode()
@@ -173,3 +174,24 @@ def test_the_session_page_query_count_does_not_grow_with_the_record(people, djan
     with django_assert_num_queries(7):
         response = client.get(f"/sessions/{session.pk}/")
     assert response.content.decode().count("Joined · Specialist") == 20
+
+
+def test_a_double_press_on_resend_sends_no_second_text(people, django_capture_on_commit_callbacks):
+    session, _, token = session_with_link(people.alice)
+    client = verified_client(people.alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/sessions/{session.pk}/resend/", follow=True)
+    assert "A link was sent a moment ago" in response.content.decode()
+    assert OutboxMessage.objects.count() == 1
+    assert Client().get(f"/j/{token}").status_code == 302  # the link already sent still works
+
+
+def test_a_double_press_on_send_link_opens_one_session_and_sends_one_text(people, django_capture_on_commit_callbacks):
+    case = open_case(people.alice)
+    client = verified_client(people.alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(f"/cases/{case.pk}/sessions/")
+        second = client.post(f"/cases/{case.pk}/sessions/")
+    assert first["Location"] == second["Location"]
+    assert case.sessions.count() == 1
+    assert OutboxMessage.objects.count() == 1

@@ -9,6 +9,7 @@ log redacts tokens and leaves out client addresses.
 """
 
 import re
+import sys
 
 from daphne import cli
 from daphne.access import AccessLogGenerator
@@ -25,9 +26,21 @@ class RedactingAccessLog(AccessLogGenerator):
         super().write_entry("-", date, redact(request), status=status, length=length, ident=ident, user=user)
 
 
+# Signaling frames are a few KB (the consumer refuses anything over 32 KB); Daphne's
+# default of 1 MB would let each socket make the server buffer far more before that check.
+FRAME_LIMIT = ["--websocket-max-message-size", "65536", "--websocket-max-frame-size", "65536"]
+
+
+def with_frame_limit(argv: list[str]) -> list[str]:
+    """Daphne's arguments, with our WebSocket size limits unless the command sets its own."""
+    if any(arg.startswith("--websocket-max-") for arg in argv):
+        return argv
+    return FRAME_LIMIT + argv
+
+
 def main() -> None:
     cli.AccessLogGenerator = RedactingAccessLog
-    cli.CommandLineInterface.entrypoint()
+    cli.CommandLineInterface().run(with_frame_limit(sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -6,10 +6,11 @@ from django.urls import reverse
 
 from response_platform.accounts.permissions import is_verified_staff
 
-# Victim pages, webhooks, health checks and static files authenticate some
-# other way (device cookie, provider signature) or need no identity at all.
+# Victim pages, webhooks and static files authenticate some
+# other way (device cookie, provider signature) or need no identity at all;
+# /healthz is answered before this middleware (response_platform.health).
 # Signing out must work for a session that never finished the second factor.
-PUBLIC_PREFIXES = ("/j/", "/v/", "/webhooks/", "/healthz", "/static/", "/login/", "/logout/")
+PUBLIC_PREFIXES = ("/j/", "/v/", "/webhooks/", "/static/", "/login/", "/logout/")
 
 
 class StaffVerifiedMiddleware:

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.test import Client, TestCase
 from django.utils import timezone
 
@@ -38,10 +39,19 @@ def test_a_second_device_gets_the_same_neutral_page_as_a_forged_link(people):
     assert forged.content == second.content
 
 
-def test_it_refuses_an_expired_link(people):
-    _, link, token = session_with_link(people.alice)
+def expire(session, link, people):
     link.expires_at = timezone.now() - timedelta(seconds=1)
     link.save()
+
+
+def end(session, link, people):
+    services.end_session(session, by=people.alice)
+
+
+@pytest.mark.parametrize("make_dead", [expire, end], ids=["an expired link", "a link whose session has ended"])
+def test_it_refuses(people, make_dead):
+    session, link, token = session_with_link(people.alice)
+    make_dead(session, link, people)
     response = Client().get(f"/j/{token}")
     assert response.status_code == 404
     assert NEUTRAL in response.content.decode()
@@ -60,14 +70,6 @@ def test_consent_is_recorded_with_the_hash_of_the_notice_shown(people):
     assert records["location"].decision == ConsentDecision.REFUSED
     assert records["video"].notice_sha256 == notice_sha256()
     assert b"Check your camera" in phone.get("/v/").content
-
-
-def test_it_refuses_a_link_whose_session_has_ended(people):
-    session, _, token = session_with_link(people.alice)
-    services.end_session(session, by=people.alice)
-    response = Client().get(f"/j/{token}")
-    assert response.status_code == 404
-    assert NEUTRAL in response.content.decode()
 
 
 def test_the_phone_keeps_its_call_after_the_link_time_runs_out(people):

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "response_platform.sms",
     "response_platform.cases",
     "video",
+    "referrals",
+    "followups",
 ]
 
 MIDDLEWARE = [
@@ -236,7 +238,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ROUTES = {"sms.*": {"queue": "sms"}}
+# Texts to victims, notices to support services, and the minute dispatchers each have
+# a queue, so a slow webhook receiver cannot hold up a join link.
+CELERY_TASK_ROUTES = {
+    "sms.*": {"queue": "sms"},
+    "referrals.*": {"queue": "referrals"},
+    "followups.*": {"queue": "followups"},
+}
 CELERY_BEAT_SCHEDULE = {
     # Texts whose task was lost are queued again; ones stuck for 10 minutes are failed
     # and the specialist told.
@@ -245,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "video.expire_stale_sessions",
         "schedule": 60.0,
     },
+    # Everything due later is a database row; these find what is due each minute.
+    "dispatch-due-follow-ups": {"task": "followups.dispatch_due", "schedule": 60.0},
+    "escalate-overdue-referrals": {"task": "referrals.escalate_overdue", "schedule": 60.0},
+    "sweep-service-notices": {"task": "referrals.sweep_deliveries", "schedule": 60.0},
 }
 
 # --- SMS ------------------------------------------------------------------

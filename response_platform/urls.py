@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from response_platform.accounts.views import home
 
 # /healthz is answered by response_platform.health.HealthzMiddleware, ahead of the
 # HTTPS redirect and host checks, so it has no URL pattern here.
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cases:list"), name="home"),
+    path("", home, name="home"),
     path("", include("response_platform.accounts.urls")),
     path("", include("response_platform.sms.urls")),
     path("cases/", include("response_platform.cases.urls")),
     path("", include("video.urls")),
+    path("", include("referrals.urls")),
+    path("", include("followups.urls")),
     path("admin/", admin.site.urls),
 ]

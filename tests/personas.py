@@ -1,8 +1,9 @@
 """Named people for tests: who they are says what they may see.
 
 Alice is a specialist in Force A, Bob her supervisor, Carol a call handler
-there, Sid a support worker, and Olivia a specialist in Force B who must never
-see Force A's cases.
+there, and Olivia a specialist in Force B who must never see Force A's cases.
+Sid works for Service A (an IDVA service covering Force A) and Sue for Service B
+(a refuge covering Force A): each sees only their own service's referrals.
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from referrals.models import ServiceKind, SupportService
 from response_platform.accounts.models import Force, Role, User
 from response_platform.cases.services import create_case
 from video import services
@@ -29,10 +31,15 @@ class Personas:
     carol: User
     sid: User
     olivia: User
+    service_a: SupportService
+    service_b: SupportService
+    sue: User
 
 
-def make_user(username: str, force: Force, role: str) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, force=force, role=role)
+def make_user(username: str, force: Force | None, role: str, service: SupportService | None = None) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, force=force, role=role, support_service=service
+    )
     TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     return user
 
@@ -40,15 +47,29 @@ def make_user(username: str, force: Force, role: str) -> User:
 def make_personas() -> Personas:
     force_a = Force.objects.create(code="force-a", name="Force A")
     force_b = Force.objects.create(code="force-b", name="Force B")
+    service_a = make_service("Service A", ServiceKind.IDVA, force_a)
+    service_b = make_service("Service B", ServiceKind.REFUGE, force_a)
     return Personas(
         force_a=force_a,
         force_b=force_b,
         alice=make_user("alice", force_a, Role.SPECIALIST),
         bob=make_user("bob", force_a, Role.SUPERVISOR),
         carol=make_user("carol", force_a, Role.CALL_HANDLER),
-        sid=make_user("sid", force_a, Role.SUPPORT_WORKER),
+        sid=make_user("sid", None, Role.SUPPORT_WORKER, service_a),
         olivia=make_user("olivia", force_b, Role.SPECIALIST),
+        service_a=service_a,
+        service_b=service_b,
+        sue=make_user("sue", None, Role.SUPPORT_WORKER, service_b),
     )
+
+
+def make_service(name: str, kind: str, *forces: Force, **fields) -> SupportService:
+    slug = name.lower().replace(" ", "-")
+    service = SupportService.objects.create(
+        name=name, kind=kind, contact_email=f"{slug}@support.example.test", **fields
+    )
+    service.forces.set(forces)
+    return service
 
 
 def current_code(user: User) -> str:

@@ -98,7 +98,9 @@ def _worker_env(extra: dict[str, str]) -> dict[str, str]:
 
 
 @contextmanager
-def celery_worker(*, queues: str = "sms,default", env: dict[str, str] | None = None, ready_within: float = 60):
+def celery_worker(
+    *, queues: str = "sms,default,referrals,followups", env: dict[str, str] | None = None, ready_within: float = 60
+):
     """A real worker process on the test database and the configured broker; always stopped.
 
     Yields the worker's log file. Old messages in its queues are purged first, so a task

@@ -53,6 +53,14 @@ class JoinLink(models.Model):
 class ConsentScope(models.TextChoices):
     VIDEO = "video", _("Video call")
     LOCATION = "location", _("Share location")
+    # Per support service: `subject` names the service.
+    REFERRAL_SHARING = "referral_sharing", _("Share details with a support service")
+    FOLLOW_UP_CONTACT = "follow_up_contact", _("Follow-up contact by text")
+
+
+class ConsentMethod(models.TextChoices):
+    ON_DEVICE = "on_device", _("On the caller's device")
+    VERBAL = "verbal", _("Verbally, recorded by the specialist")
 
 
 class ConsentDecision(models.TextChoices):
@@ -64,10 +72,18 @@ class ConsentDecision(models.TextChoices):
 class ConsentRecord(AppendOnlyModel):
     """Append-only: a change of mind is a new record, never an edit."""
 
-    session = models.ForeignKey(VideoSession, on_delete=models.CASCADE, related_name="consents")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="consents")
+    # Null for consent given outside a call (verbally, on the phone).
+    session = models.ForeignKey(VideoSession, null=True, blank=True, on_delete=models.CASCADE, related_name="consents")
     scope = models.CharField(max_length=32, choices=ConsentScope.choices)
+    # What the consent is about within its scope, e.g. "service:12" for referral sharing.
+    subject = models.CharField(max_length=64, blank=True)
     decision = models.CharField(max_length=16, choices=ConsentDecision.choices)
-    method = models.CharField(max_length=16, default="on_device")
+    method = models.CharField(max_length=16, choices=ConsentMethod.choices, default=ConsentMethod.ON_DEVICE)
+    # The specialist who heard and recorded a verbal consent.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     notice_version = models.CharField(max_length=16)
     notice_sha256 = models.CharField(max_length=64)
     language = models.CharField(max_length=16)

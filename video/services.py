@@ -186,6 +186,7 @@ def record_consent(session: VideoSession, *, decisions: dict[str, bool], languag
     with transaction.atomic():
         for scope, granted in decisions.items():
             ConsentRecord.objects.create(
+                case=session.case,
                 session=session,
                 scope=scope,
                 decision=ConsentDecision.GRANTED if granted else ConsentDecision.REFUSED,

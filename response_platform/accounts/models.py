@@ -44,6 +44,10 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     force = models.ForeignKey(Force, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.CALL_HANDLER)
+    # Support workers belong to a service, not a force, and see only its referrals.
+    support_service = models.ForeignKey(
+        "referrals.SupportService", null=True, blank=True, on_delete=models.PROTECT, related_name="workers"
+    )
 
     def __str__(self):
         return self.get_full_name() or self.username

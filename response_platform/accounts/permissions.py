@@ -8,15 +8,21 @@ CALL_ROLES = {Role.SPECIALIST, Role.SUPERVISOR, Role.CALL_HANDLER, Role.FORCE_AD
 CONTACT_ROLES = {Role.SPECIALIST, Role.SUPERVISOR, Role.FORCE_ADMIN}
 
 
+def is_verified(user) -> bool:
+    """Logged in with both factors."""
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and getattr(user, "is_verified", lambda: False)()
+    )
+
+
 def is_verified_staff(user) -> bool:
     """Logged in with both factors and attached to a force."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and getattr(user, "is_verified", lambda: False)()
-        and user.force_id
-    )
+    return is_verified(user) and bool(user.force_id)
+
+
+def is_support_worker(user) -> bool:
+    """Logged in with both factors as a worker of a support service: the portal, nothing else."""
+    return is_verified(user) and user.role == Role.SUPPORT_WORKER and bool(user.support_service_id)
 
 
 def can_view_cases(user) -> bool:

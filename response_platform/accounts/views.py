@@ -8,7 +8,13 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from response_platform.accounts.forms import StaffLoginForm
+from response_platform.accounts.permissions import is_support_worker
 from response_platform.lib import throttle
+
+
+def home(request):
+    """Support workers start in their service's inbox, control-room staff in the case list."""
+    return redirect("portal:inbox" if is_support_worker(request.user) else "cases:list")
 
 
 @sensitive_post_parameters("password", "otp_token")

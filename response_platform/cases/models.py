@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from response_platform.lib.fields import EncryptedTextField
+from response_platform.lib.fields import EncryptedJSONField, EncryptedTextField
 
 
 class CaseStatus(models.TextChoices):
@@ -22,6 +22,11 @@ class Case(models.Model):
     victim_phone_index = models.CharField(max_length=64, db_index=True)
     preferred_language = models.CharField(max_length=16, default="en-gb")
     safe_to_text_confirmed = models.BooleanField(default=False)
+    # When it is safe to contact the victim, e.g. "not after 6pm, he is home then".
+    safe_contact_notes = EncryptedTextField(blank=True)
+    # [{"days": [0, 1, 2, 3, 4], "start": "09:00", "end": "12:00"}, ...] in the force's timezone
+    # (Monday = 0). Empty: no follow-up text may be sent at all.
+    contact_windows = EncryptedJSONField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

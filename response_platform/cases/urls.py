@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_create, name="new"),
     path("<uuid:case_id>/", views.case_detail, name="detail"),
+    path("<uuid:case_id>/panels/<slug:panel>/", views.case_panel, name="panel"),
 ]

@@ -1,10 +1,11 @@
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from response_platform.accounts.permissions import can_contact_victims, can_view_cases
-from response_platform.cases import selectors, services
+from response_platform.cases import panels, selectors, services
 from response_platform.cases.forms import CaseForm
 from response_platform.lib.phones import masked
 
@@ -43,6 +44,17 @@ def case_detail(request, case_id):
         "sessions": sessions,
         "masked_phone": masked(case.victim_phone),
         "can_contact": can_contact_victims(request.user),
+        "panels": panels.render_all(request, case),
         "title": case.incident_reference,
     }
     return render(request, "cases/detail.html", context)
+
+
+def case_panel(request, case_id, panel):
+    """One panel of the case page, for a page reloading it live."""
+    if not can_view_cases(request.user):
+        raise PermissionDenied
+    if panel not in panels.PANELS:
+        raise Http404
+    case = selectors.get_case_for(request.user, case_id)
+    return HttpResponse(panels.render_panel(request, case, panel), headers={"Cache-Control": "no-store"})

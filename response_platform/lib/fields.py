@@ -1,5 +1,7 @@
 """Model fields whose values are encrypted before they reach the database."""
 
+import json
+
 from django.db import models
 
 from response_platform.lib import crypto
@@ -18,3 +20,24 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return crypto.encrypt(value)
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON document (answers, a referral's shared fields) stored as Fernet ciphertext."""
+
+    def from_db_value(self, value, expression, connection):
+        text = super().from_db_value(value, expression, connection)
+        return json.loads(text) if text else None
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            return json.loads(value) if value else None
+        return value
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return super().get_prep_value(json.dumps(value, sort_keys=True, separators=(",", ":")))
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj))

@@ -26,7 +26,13 @@ def test_an_entry_in_the_session_record_cannot_be_edited_or_deleted(people):
 def test_a_consent_decision_cannot_be_rewritten(people):
     session, _, _ = session_with_link(people.alice)
     record = ConsentRecord.objects.create(
-        session=session, scope="video", decision="refused", notice_version="v", notice_sha256="0" * 64, language="en-gb"
+        case=session.case,
+        session=session,
+        scope="video",
+        decision="refused",
+        notice_version="v",
+        notice_sha256="0" * 64,
+        language="en-gb",
     )
     record.decision = "granted"
     with pytest.raises(AppendOnlyError):

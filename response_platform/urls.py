@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", include("response_platform.cases.urls")),
     path("", include("video.urls")),
     path("", include("referrals.urls")),
+    path("portal/", include("referrals.portal_urls")),
     path("", include("followups.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,9 +35,10 @@ class EncryptedJSONField(EncryptedTextField):
         return value
 
     def get_prep_value(self, value):
+        # Not through TextField.get_prep_value: it calls to_python, which would parse the JSON back.
         if value is None:
             return None
-        return super().get_prep_value(json.dumps(value, sort_keys=True, separators=(",", ":")))
+        return crypto.encrypt(json.dumps(value, sort_keys=True, separators=(",", ":")))
 
     def value_to_string(self, obj):
         return json.dumps(self.value_from_object(obj))

@@ -65,3 +65,16 @@ def test_rotating_re_encrypts_every_encrypted_field_so_the_old_key_can_go(people
     assert stored_phone(case) != before
     assert {c.victim_phone for c in Case.objects.all()} == {"+447700900123"}
     assert session.links.get().sms.to == "+447700900123"
+
+
+@pytest.mark.django_db
+def test_a_json_field_is_stored_encrypted_and_read_back_as_json(people):
+    case = open_case(people.alice)
+    case.contact_windows = [{"days": [0, 1], "start": "09:00", "end": "12:00"}]
+    case.save()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT contact_windows FROM cases_case WHERE id = %s", [case.pk.hex])
+        raw = cursor.fetchone()[0]
+    assert "09:00" not in raw
+    case.refresh_from_db()
+    assert case.contact_windows == [{"days": [0, 1], "start": "09:00", "end": "12:00"}]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,3 +64,53 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class InboundSms(models.Model):
+    """A text a victim sent to our number. The number and the words are personal data."""
+
+    # Twilio redelivers a webhook it thinks failed; the sid keeps it to one row.
+    provider_sid = models.CharField(max_length=64, unique=True)
+    from_number = EncryptedTextField()
+    # Keyed hash of the E.164 number: the same index as Case.victim_phone_index.
+    from_index = models.CharField(max_length=64, db_index=True)
+    body = EncryptedTextField(blank=True)
+    # The newest open case with this number, else its newest case; none for a number we
+    # never had a case for. Replies go with their case when it is erased.
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="sms_replies")
+    # What the reply did to our texting: "stop", "start", or nothing.
+    keyword = models.CharField(max_length=8, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["case", "read_at"])]
+
+    def __str__(self):
+        return f"Reply {self.pk}"
+
+
+class OptOutSource(models.TextChoices):
+    KEYWORD = "keyword", _("The person replied STOP")
+    PROVIDER = "provider", _("The text service reported the number unsubscribed (error 21610)")
+
+
+class OptOut(models.Model):
+    """A number no text may go to. One row per number, kept when it opts back in."""
+
+    phone_index = models.CharField(max_length=64, unique=True)
+    source = models.CharField(max_length=16, choices=OptOutSource.choices)
+    opted_out_at = models.DateTimeField()
+    # Set by a START reply; a later STOP clears it again.
+    opted_in_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Opt-out {self.pk}"
+
+    @property
+    def active(self) -> bool:
+        return self.opted_in_at is None

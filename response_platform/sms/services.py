@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from response_platform.sms import optout
 from response_platform.sms.backends.base import SendResult, SmsError, get_backend
-from response_platform.sms.models import FINAL_STATUSES, STATUS_RANK, SmsMessage, SmsStatus
+from response_platform.sms.models import FINAL_STATUSES, STATUS_RANK, OptOutSource, SmsMessage, SmsStatus
 from response_platform.sms.signals import sms_status_changed
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,9 @@ log = logging.getLogger(__name__)
 NOT_HANDED_OVER = (SmsStatus.PENDING, SmsStatus.SUBMITTING)
 UNCONFIRMED = "Sending stopped on an unexpected error; the text may not have gone. Send the link again if needed."
 STALLED = "The text was never handed to the network. Send the link again."
+# Our own refusal, not the provider's: the number replied STOP (or Twilio said 21610).
+OPTED_OUT_CODE = "opted-out"
+UNSUBSCRIBED = "21610"  # Twilio: the recipient replied STOP to our sending number
 # Longer than the longest retry countdown (40 s): a pending text older than this has
 # lost its task (a broker restart) and is queued again; the claim keeps it to one send.
 REQUEUE_AFTER = timedelta(seconds=90)
@@ -28,10 +32,22 @@ STALLED_AFTER = timedelta(minutes=10)
 
 
 def queue_sms(*, to: str, body: str, record_body: str) -> SmsMessage:
-    """Store the message and send it from a worker once the caller's transaction commits."""
+    """Store the message and send it from a worker once the caller's transaction commits.
+
+    A number that replied STOP gets nothing: the message fails once the caller's
+    transaction commits (by then the join link carrying it exists, so the failure
+    reaches its session record) and the status machinery tells the specialist.
+    """
     message = SmsMessage.objects.create(to=to, body=body, record_body=record_body)
-    transaction.on_commit(lambda: enqueue(message.pk))
+    if optout.is_opted_out(to):
+        transaction.on_commit(lambda: refuse_opted_out(message.pk))
+    else:
+        transaction.on_commit(lambda: enqueue(message.pk))
     return message
+
+
+def refuse_opted_out(message_id: int) -> bool:
+    return mark_failed(message_id, code=OPTED_OUT_CODE, reason=optout.REASON)
 
 
 def enqueue(message_id: int) -> bool:
@@ -70,9 +86,15 @@ def deliver(message_id: int) -> None:
     if message is None:
         log.info("sms %s already claimed or finished; not sending again", message_id)
         return
+    # Queued before the STOP arrived: still not sent.
+    if optout.is_opted_out(message.to):
+        refuse_opted_out(message.pk)
+        return
     try:
         result = get_backend().send(to=message.to, body=message.body, status_callback=status_callback_url())
     except SmsError as exc:
+        if exc.code == UNSUBSCRIBED:
+            optout.opt_out(message.to, OptOutSource.PROVIDER)
         if exc.permanent:
             mark_failed(message.pk, code=exc.code, reason=exc.message)
             return
@@ -179,7 +201,9 @@ def apply_provider_status(provider_sid: str, status: str, error_code: str = "", 
     """A status report from the provider's webhook."""
     if not provider_sid:
         return False
-    message_id = SmsMessage.objects.filter(provider_sid=provider_sid).values_list("pk", flat=True).first()
-    if message_id is None:
+    message = SmsMessage.objects.filter(provider_sid=provider_sid).only("pk", "to").first()
+    if message is None:
         return False
-    return advance_status(message_id, status, error_code=error_code, error_message=error_message)
+    if error_code == UNSUBSCRIBED:
+        optout.opt_out(message.to, OptOutSource.PROVIDER)
+    return advance_status(message.pk, status, error_code=error_code, error_message=error_message)

@@ -1,4 +1,5 @@
 import logging
+from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseForbidden
@@ -28,11 +29,23 @@ def twilio_signature_is_valid(request) -> bool:
     return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST, signature)
 
 
-@csrf_exempt
-@require_POST
+def twilio_webhook(view):
+    """A view Twilio posts to: no CSRF token (Twilio has none), POST only, and refused
+    with 403 unless Twilio's signature over the public URL checks out."""
+
+    @csrf_exempt
+    @require_POST
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not twilio_signature_is_valid(request):
+            return HttpResponseForbidden("Invalid signature.")
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@twilio_webhook
 def status_webhook(request):
-    if not twilio_signature_is_valid(request):
-        return HttpResponseForbidden("Invalid signature.")
     sid = request.POST.get("MessageSid", "")
     status = request.POST.get("MessageStatus", "")
     code = request.POST.get("ErrorCode", "")

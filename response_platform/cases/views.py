@@ -8,6 +8,7 @@ from response_platform.accounts.permissions import can_contact_victims, can_view
 from response_platform.cases import panels, selectors, services
 from response_platform.cases.forms import CaseForm
 from response_platform.lib.phones import masked
+from response_platform.sms.optout import is_index_opted_out
 
 
 def case_list(request):
@@ -44,6 +45,8 @@ def case_detail(request, case_id):
         "sessions": sessions,
         "masked_phone": masked(case.victim_phone),
         "can_contact": can_contact_victims(request.user),
+        # A number that replied STOP gets no link: the button would only fail.
+        "opted_out": is_index_opted_out(case.victim_phone_index),
         "panels": panels.render_all(request, case),
         "title": case.incident_reference,
     }

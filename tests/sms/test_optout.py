@@ -167,13 +167,10 @@ def test_start_takes_the_banner_off_the_panel(people):
 
 
 def test_the_case_page_offers_no_link_to_a_number_that_replied_stop(people):
-    from response_platform.sms.optout import opt_out
-    from tests.personas import open_case, verified_client
-
     case = open_case(people.alice)
     client = verified_client(people.alice)
     assert "Send video link by text" in client.get(f"/cases/{case.pk}/").content.decode()
-    opt_out(case.victim_phone)
+    optout.opt_out(case.victim_phone)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "This number replied STOP" in page
     assert "Send video link by text" not in page

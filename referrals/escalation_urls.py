@@ -1,1 +1,5 @@
-urlpatterns: list = []
+from django.urls import path
+
+from referrals import escalation_views
+
+urlpatterns = [path("escalations/", escalation_views.escalation_list, name="escalations")]

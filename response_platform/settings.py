@@ -357,6 +357,17 @@ EMAIL_BACKEND = env(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+# SMTP in production (notices to support services and supervisors carry no personal data).
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not DEBUG)  # STARTTLS, on the submission port by default
+EMAIL_PORT = int(env("EMAIL_PORT", "587" if EMAIL_USE_TLS else "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+# Without a timeout a silent mail server holds a worker (and its queue) for ever.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+# Seconds for a support service's webhook receiver to answer before the try counts as
+# failed and is retried (referrals/webhooks.py).
+WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "10"))
 
 LOGGING = {
     "version": 1,

@@ -148,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "response_platform.lib.headers.csp_nonce",
+                "response_platform.accounts.context_processors.navigation",
             ],
         },
     },

@@ -20,18 +20,26 @@ DEMO_USERS = [
 @transaction.atomic
 def seed() -> list[tuple[User, TOTPDevice]]:
     """Create what is missing and leave the rest alone, so running it twice changes nothing."""
+    from referrals.demo import attach_demo_support_worker, seed_services
+
     force, _ = Force.objects.get_or_create(code=DEMO_FORCE_CODE, defaults={"name": "Demo Constabulary"})
+    seed_services(force)
     seeded = []
     for username, first, last, role in DEMO_USERS:
         user = _demo_user(force, username, first, last, role)
         if user is None:
             continue
+        if role == Role.SUPPORT_WORKER:
+            # A support worker belongs to a service, not a force.
+            attach_demo_support_worker(user)
         device, _ = TOTPDevice.objects.get_or_create(user=user, name="demo", defaults={"confirmed": True})
         seeded.append((user, device))
     return seeded
 
 
 def _demo_user(force: Force, username: str, first: str, last: str, role: str) -> User | None:
+    from referrals.demo import demo_worker_service
+
     user, created = User.objects.get_or_create(
         username=username,
         defaults={"first_name": first, "last_name": last, "role": role, "force": force},
@@ -41,4 +49,7 @@ def _demo_user(force: Force, username: str, first: str, last: str, role: str) ->
         user.is_staff = role == Role.FORCE_ADMIN
         user.save()
     # A real account that happens to share a demo name keeps its own password and devices.
-    return user if user.force_id == force.pk else None
+    ours = user.force_id == force.pk or (
+        created is False and role == Role.SUPPORT_WORKER and user.support_service_id == demo_worker_service().pk
+    )
+    return user if ours else None

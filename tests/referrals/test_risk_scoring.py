@@ -15,6 +15,7 @@ from referrals import risk
 from referrals.models import Questionnaire, Referral, RiskAssessment, ServiceKind
 from response_platform.cases.panels import case_group
 from tests.personas import make_service, open_case
+from tests.referrals.dash import ensure_dash_questionnaire
 
 pytestmark = pytest.mark.django_db
 
@@ -239,8 +240,9 @@ def test_open_case_pages_are_told_to_reload_the_panel_once_saved(people, django_
     assert async_to_sync(next_message)() == {"type": "panel.changed", "panel": "risk"}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_saves_at_the_same_moment_get_versions_1_and_2(people):
+    ensure_dash_questionnaire()
     case = open_case(people.alice)
     start = threading.Barrier(2)
     errors: list[Exception] = []

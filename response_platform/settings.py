@@ -135,7 +135,8 @@ ROOT_URLCONF = "response_platform.urls"
 ASGI_APPLICATION = "response_platform.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "cases:list"
+# "home" sends each role to its own start page (support workers: the portal inbox).
+LOGIN_REDIRECT_URL = "home"
 
 TEMPLATES = [
     {

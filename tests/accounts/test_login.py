@@ -21,7 +21,7 @@ def test_the_right_password_and_code_sign_in_with_both_factors(people):
     client = Client()
     response = sign_in(client, people.alice)
     assert response.status_code == 302
-    assert response["Location"] == "/cases/"
+    assert client.get(response["Location"]).url == "/cases/"
     assert DEVICE_ID_SESSION_KEY in client.session
     next_page = client.get("/cases/")
     assert next_page.status_code == 200
@@ -59,6 +59,12 @@ def test_a_code_cannot_be_used_twice(people):
     assert WRONG in replay.content.decode()
 
 
+def test_a_support_worker_starts_in_the_referrals_inbox(people):
+    client = Client()
+    response = sign_in(client, people.sid)
+    assert client.get(response["Location"]).url == "/portal/"
+
+
 def test_it_returns_to_the_page_asked_for_after_sign_in(people):
     response = sign_in(Client(), people.alice, next_url="/cases/new/")
     assert response["Location"] == "/cases/new/"
@@ -67,7 +73,7 @@ def test_it_returns_to_the_page_asked_for_after_sign_in(people):
 @pytest.mark.parametrize("target", ["https://evil.example/steal", "//evil.example/", "/\\evil.example"])
 def test_it_never_sends_staff_to_another_site_after_sign_in(people, target):
     response = sign_in(Client(), people.alice, next_url=target)
-    assert response["Location"] == "/cases/"
+    assert response["Location"] == "/"
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from referrals import minimise, selectors, services, suggest
 from referrals.models import ServiceKind
+from referrals.risk import current_assessment
 from response_platform.accounts.permissions import can_contact_victims, can_view_cases
 from response_platform.cases.selectors import get_case_for
 from video.models import ConsentMethod
@@ -88,7 +89,7 @@ def _int(value) -> int | None:
 
 def _new_referral_context(request, case, errors: dict[int, str]) -> dict:
     kind, area = request.GET.get("kind", ""), request.GET.get("area", "")
-    assessment = services.current_assessment(case)
+    assessment = current_assessment(case)
     suggested = suggest.suggested_kinds(assessment)
     everything = minimise.collect(case, by=request.user, assessment=assessment)
     open_ones = {

@@ -26,6 +26,7 @@ from referrals.models import (
     ServiceKind,
     SupportService,
 )
+from referrals.risk import current_assessment
 from response_platform.accounts.models import Role
 from response_platform.accounts.permissions import CONTACT_ROLES
 from response_platform.cases.models import Case
@@ -72,15 +73,6 @@ class TransitionRefused(ReferralError):
 
 def consent_script(service: SupportService) -> str:
     return CONSENT_SCRIPT.format(service=service.name, what=minimise.spoken_summary(service.kind))
-
-
-def current_assessment(case: Case):
-    """The latest risk assessment version, or None (also while risk assessment is not installed)."""
-    try:
-        from referrals.risk import current_assessment as latest
-    except ImportError:
-        return None
-    return latest(case)
 
 
 def make_referral(

@@ -29,6 +29,8 @@ class VideoSession(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # A booked video call: the slot the caller chose (null for a call made on the spot).
+    scheduled_for = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"Session {self.pk}"
@@ -42,6 +44,8 @@ class JoinLink(models.Model):
     session = models.ForeignKey(VideoSession, on_delete=models.CASCADE, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
+    # A booked call's link opens shortly before its slot; null: valid from the moment it is sent.
+    valid_from = models.DateTimeField(null=True, blank=True)
     redeemed_at = models.DateTimeField(null=True, blank=True)
     # SHA-256 of the secret in the HttpOnly cookie of the device that redeemed it.
     device_hash = models.CharField(max_length=64, blank=True, db_index=True)

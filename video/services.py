@@ -1,7 +1,7 @@
 """The video session's rules. Views, the signaling consumer and tasks call these."""
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -42,10 +42,13 @@ def start_session(case, *, by) -> VideoSession:
 
 
 @transaction.atomic
-def start_session_with_link(case, *, by) -> VideoSession:
+def start_session_with_link(
+    case, *, by, valid_from: datetime | None = None, expires_at: datetime | None = None
+) -> VideoSession:
     """Open a session and text its link: one step for the specialist, one transaction.
 
-    A double press returns the session the first press made instead of texting twice."""
+    A double press returns the session the first press made instead of texting twice.
+    `valid_from` / `expires_at` bound the link for a booked call (see send_join_link)."""
     type(case).objects.select_for_update().get(pk=case.pk)  # two presses queue here
     recent = (
         VideoSession.objects.filter(case=case, created_by=by, created_at__gte=timezone.now() - DOUBLE_PRESS)
@@ -55,13 +58,19 @@ def start_session_with_link(case, *, by) -> VideoSession:
     if recent is not None:
         return recent
     session = start_session(case, by=by)
-    send_join_link(session, by=by)
+    send_join_link(session, by=by, valid_from=valid_from, expires_at=expires_at)
     return session
 
 
 @transaction.atomic
-def send_join_link(session: VideoSession, *, by) -> JoinLink:
-    """Revoke any earlier link, make a new one and text it to the caller."""
+def send_join_link(
+    session: VideoSession, *, by, valid_from: datetime | None = None, expires_at: datetime | None = None
+) -> JoinLink:
+    """Revoke any earlier link, make a new one and text it to the caller.
+
+    By default the link works from now for the force's link lifetime. A booked call
+    passes its own window: the link opens at `valid_from` and cannot be first opened
+    after `expires_at`, so a text read hours later does not start a call nobody expects."""
     # Only the session row is locked: locking the force too would queue every send in the force.
     session = VideoSession.objects.select_for_update(of=("self",)).select_related("case__force").get(pk=session.pk)
     if session.is_closed:
@@ -72,21 +81,26 @@ def send_join_link(session: VideoSession, *, by) -> JoinLink:
         _disconnect_revoked_devices(session)
     force = session.case.force
     token, token_hash = new_token()
+    now = timezone.now()
+    expires_at = expires_at or now + timedelta(minutes=force.join_link_minutes)
+    minutes = _minutes_left(now, expires_at)
     sms = queue_sms(
         to=session.case.victim_phone,
-        body=sms_wording.render(force.sms_template, sms_wording.join_url(token), force.join_link_minutes),
-        record_body=sms_wording.render(force.sms_template, "[link]", force.join_link_minutes),
+        body=sms_wording.render(force.sms_template, sms_wording.join_url(token), minutes),
+        record_body=sms_wording.render(force.sms_template, "[link]", minutes),
     )
     link = JoinLink.objects.create(
-        session=session,
-        token_hash=token_hash,
-        expires_at=timezone.now() + timedelta(minutes=force.join_link_minutes),
-        sms=sms,
+        session=session, token_hash=token_hash, expires_at=expires_at, valid_from=valid_from, sms=sms
     )
     if session.state == SessionState.CREATED:
         _set_state(session, SessionState.LINK_SENT)
     record_event(case=session.case, session=session, kind=EventKind.SMS_QUEUED, actor=by)
     return link
+
+
+def _minutes_left(now: datetime, expires_at: datetime) -> int:
+    """What the text says about the link's lifetime: whole minutes, rounded up."""
+    return max(1, -(-int((expires_at - now).total_seconds()) // 60))
 
 
 def _revoke_active_links(session: VideoSession) -> int:

@@ -10,15 +10,16 @@ from functools import wraps
 
 from django.conf import settings
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from response_platform.accounts.models import DEFAULT_SAFE_EXIT_URL
 from response_platform.lib import throttle
+from response_platform.lib.crypto import sha256_hex
 from response_platform.lib.headers import allows_media
 from video import services
-from video.models import ConsentDecision, ConsentScope
+from video.models import ConsentDecision, ConsentScope, JoinLink
 from video.notices import NOTICE_VERSION, consent_notice
 from video.presence import DEVICE_COOKIE
 
@@ -69,6 +70,8 @@ def redeem(request, token):
     # same harmless page whatever the token, and no 405 that Django would log with the path.
     if request.method != "GET" or LINK_PREVIEW.search(request.headers.get("User-Agent", "")):
         return render(request, "victim/preview.html", {"safe_exit_url": DEFAULT_SAFE_EXIT_URL})
+    if _not_open_yet(token):
+        return _invalid(request)
     result = services.redeem(token, request.COOKIES.get(DEVICE_COOKIE))
     if result is None:
         return _invalid(request)
@@ -84,6 +87,12 @@ def redeem(request, token):
         samesite="Lax",
     )
     return response
+
+
+def _not_open_yet(token: str) -> bool:
+    """A booked call's link opened before its slot: refused like any other (no hint it exists),
+    and left unbound, so the caller's tap at the right time still works."""
+    return JoinLink.objects.filter(token_hash=sha256_hex(token), valid_from__gt=timezone.now()).exists()
 
 
 def _context(request, link, **extra):

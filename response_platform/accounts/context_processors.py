@@ -23,5 +23,5 @@ def _navigation(user) -> dict:
         "escalations": can_see_escalations(user) and escalation_count_for(user),
         "may_see_escalations": can_see_escalations(user),
         "replies": unread_reply_count_for(user),
-        "may_see_replies": can_contact_victims(user),
+        "may_contact": can_contact_victims(user),
     }

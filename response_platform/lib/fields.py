@@ -1,6 +1,7 @@
 """Model fields whose values are encrypted before they reach the database."""
 
 import json
+from typing import Any
 
 from django.db import models
 
@@ -24,6 +25,10 @@ class EncryptedTextField(models.TextField):
 
 class EncryptedJSONField(EncryptedTextField):
     """A JSON document (answers, a referral's shared fields) stored as Fernet ciphertext."""
+
+    # For django-stubs: the Python value is any JSON value, not a string.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def from_db_value(self, value, expression, connection):
         text = super().from_db_value(value, expression, connection)

@@ -81,4 +81,9 @@ def _tell_case_pages(index: str) -> None:
     from response_platform.cases.panels import case_panel_changed
 
     case_ids = list(Case.objects.filter(victim_phone_index=index).values_list("pk", flat=True))
-    transaction.on_commit(lambda: [case_panel_changed(case_id, "replies") for case_id in case_ids])
+
+    def tell_pages():
+        for case_id in case_ids:
+            case_panel_changed(case_id, "replies")
+
+    transaction.on_commit(tell_pages)

@@ -170,8 +170,9 @@ def test_the_session_page_query_count_does_not_grow_with_the_record(people, djan
     for who in [people.alice, people.bob] * 10:
         record_event(case=session.case, session=session, kind=EventKind.JOINED, actor=who, detail="Specialist")
     # session, user, OTP device, header force, the session with case, force and author,
-    # its latest link with the SMS, the timeline with its actors.
-    with django_assert_num_queries(7):
+    # its latest link with the SMS, the timeline with its actors, and the navigation's two
+    # counts (overdue referrals, unread texts).
+    with django_assert_num_queries(9):
         response = client.get(f"/sessions/{session.pk}/")
     assert response.content.decode().count("Joined · Specialist") == 20
 

@@ -1,0 +1,37 @@
+"""Permission-scoped reads: staff see only their own force's follow-ups and booked calls."""
+
+from django.shortcuts import get_object_or_404
+
+from followups.models import REMINDER_KINDS, Appointment, FollowUp, FollowUpStatus
+
+
+def follow_ups_for(user):
+    return FollowUp.objects.filter(case__force_id=user.force_id)
+
+
+def get_follow_up_for(user, pk) -> FollowUp:
+    return get_object_or_404(follow_ups_for(user).select_related("case__force"), pk=pk)
+
+
+def get_appointment_for(user, pk) -> Appointment:
+    return get_object_or_404(Appointment.objects.filter(case__force_id=user.force_id), pk=pk)
+
+
+def for_case(case) -> dict:
+    """What the case panel shows, in three queries however long the lists."""
+    rows = list(case.follow_ups.select_related("sms", "appointment").order_by("-due_at", "-pk")[:50])
+    return {
+        "due_reminders": [r for r in rows if r.is_reminder and r.status == FollowUpStatus.SENT and not r.done_at],
+        "follow_ups": rows,
+        "appointments": list(case.appointments.order_by("-starts_at")[:10]),
+    }
+
+
+def due_reminders_for(user):
+    """Reminders that fell due for this specialist and are not yet dealt with."""
+    return (
+        follow_ups_for(user)
+        .filter(created_by=user, kind__in=REMINDER_KINDS, status=FollowUpStatus.SENT, done_at__isnull=True)
+        .select_related("case", "appointment")
+        .order_by("due_at")
+    )

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "response_platform.accounts",
+    "response_platform.audit",
     "response_platform.sms",
     "response_platform.cases",
     "video",

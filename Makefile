@@ -37,6 +37,7 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/page_weight
+	$(BIN)/python bench/followups
 
 clean:
 	rm -rf var $(VENV)

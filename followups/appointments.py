@@ -75,7 +75,8 @@ def cancel(appointment: Appointment, *, by) -> bool:
 
 
 def _locked(row: FollowUp) -> Appointment:
-    assert row.appointment_id is not None, "only appointment rows reach here"
+    if row.appointment_id is None:  # not an assert: those vanish under python -O
+        raise ValueError("only appointment rows reach here")
     return Appointment.objects.select_for_update().get(pk=row.appointment_id)
 
 

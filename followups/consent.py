@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from response_platform.audit import service as audit
+from response_platform.audit.actions import AuditAction
 from response_platform.lib.crypto import sha256_hex
 from video.models import ConsentDecision, ConsentMethod, ConsentRecord, ConsentScope
 
@@ -55,5 +57,6 @@ def record_verbal(case, *, by, decision: str, language: str) -> ConsentRecord:
             notice_sha256=sha256_hex(words),
             language=language,
         )
+        audit.record(AuditAction.COLLECTION, record, actor=by, detail="follow-up consent, verbal")
         changed(case.pk)
     return record

@@ -3,9 +3,12 @@
 from django.shortcuts import get_object_or_404
 
 from followups.models import REMINDER_KINDS, Appointment, FollowUp, FollowUpStatus
+from response_platform.accounts.permissions import can_view_cases
 
 
 def follow_ups_for(user):
+    if not can_view_cases(user):
+        return FollowUp.objects.none()
     return FollowUp.objects.filter(case__force_id=user.force_id)
 
 
@@ -14,7 +17,10 @@ def get_follow_up_for(user, pk) -> FollowUp:
 
 
 def get_appointment_for(user, pk) -> Appointment:
-    return get_object_or_404(Appointment.objects.filter(case__force_id=user.force_id), pk=pk)
+    appointments = Appointment.objects.filter(case__force_id=user.force_id)
+    if not can_view_cases(user):
+        appointments = appointments.none()
+    return get_object_or_404(appointments, pk=pk)
 
 
 def for_case(case) -> dict:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from followups import consent, windows
 from followups.models import REMINDER_KINDS, SCHEDULABLE_KINDS, FollowUp, FollowUpKind, FollowUpStatus
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 from response_platform.cases.panels import case_panel_changed
 from response_platform.sms.optout import is_opted_out
 
@@ -25,10 +27,12 @@ def changed(case_id) -> None:
 
 
 def save_contact_times(case, *, by, contact_windows: list[dict], notes: str) -> None:
+    action = AuditAction.ALTERATION if case.contact_windows or case.safe_contact_notes else AuditAction.COLLECTION
     case.contact_windows = windows.clean_windows(contact_windows)
     case.safe_contact_notes = notes.strip()
     with transaction.atomic():
         case.save(update_fields=["contact_windows", "safe_contact_notes"])
+        record(action, case, actor=by, detail="safe contact times and notes")
         changed(case.pk)
 
 
@@ -88,6 +92,7 @@ def reschedule(follow_up: FollowUp, *, by, due_at: datetime, now: datetime | Non
         row.due_at = safe_due_time(row.case, row.kind, due_at, now=now)
         row.outcome = ""
         row.save(update_fields=["due_at", "outcome"])
+        record(AuditAction.ALTERATION, row, actor=by, detail="follow-up moved")
         changed(row.case_id)
     return row
 

@@ -25,7 +25,9 @@ from followups.forms import (
     add_service_error,
 )
 from followups.models import FollowUpKind
-from response_platform.accounts.permissions import can_contact_victims, is_verified_staff
+from response_platform.accounts.permissions import can_schedule_follow_ups
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 from response_platform.cases.selectors import get_case_for
 
 
@@ -36,7 +38,7 @@ def force_time(case):
 
 
 def _case_to_change(request, case_id):
-    if not can_contact_victims(request.user):
+    if not can_schedule_follow_ups(request.user):
         raise PermissionDenied
     return get_case_for(request.user, case_id)
 
@@ -51,7 +53,7 @@ def case_panel(request, case) -> str:
             "case": case,
             "consent": consent.latest(case),
             "windows": windows.describe(case.contact_windows),
-            "can_contact": can_contact_victims(request.user),
+            "can_contact": can_schedule_follow_ups(request.user),
             "tz_name": case.force.timezone,
             **selectors.for_case(case),
         }
@@ -66,6 +68,8 @@ def contact_times(request, case_id):
         services.save_contact_times(case, by=request.user, contact_windows=data["contact_windows"], notes=data["notes"])
         messages.success(request, _("Safe contact times saved."))
         return _back_to_case(case.pk)
+    # The form shows the caller's safe contact notes and times.
+    record(AuditAction.CONSULTATION, case, actor=request.user, detail="safe contact times page")
     context = {"case": case, "form": form, "title": _("Safe contact times")}
     return render(request, "followups/contact_times.html", context)
 
@@ -118,7 +122,7 @@ def _say_when(request, follow_up, asked_for) -> None:
 
 
 def reschedule(request, pk):
-    if not can_contact_victims(request.user):
+    if not can_schedule_follow_ups(request.user):
         raise PermissionDenied
     follow_up = selectors.get_follow_up_for(request.user, pk)
     case = follow_up.case
@@ -145,7 +149,7 @@ def reschedule(request, pk):
 
 @require_POST
 def cancel(request, pk):
-    if not can_contact_victims(request.user):
+    if not can_schedule_follow_ups(request.user):
         raise PermissionDenied
     follow_up = selectors.get_follow_up_for(request.user, pk)
     try:
@@ -157,7 +161,7 @@ def cancel(request, pk):
 
 @require_POST
 def done(request, pk):
-    if not can_contact_victims(request.user):
+    if not can_schedule_follow_ups(request.user):
         raise PermissionDenied
     follow_up = selectors.get_follow_up_for(request.user, pk)
     services.mark_done(follow_up, by=request.user)
@@ -182,6 +186,7 @@ def book(request, case_id):
                 when = timezone.localtime(appointment.starts_at).strftime("%a %d %b %H:%M")
                 messages.success(request, _("Video call booked for %(when)s.") % {"when": when})
                 return _back_to_case(case.pk)
+        record(AuditAction.CONSULTATION, case, actor=request.user, detail="book a video call page")
         context = {
             "case": case,
             "form": form,
@@ -195,7 +200,7 @@ def book(request, case_id):
 
 @require_POST
 def cancel_appointment(request, pk):
-    if not can_contact_victims(request.user):
+    if not can_schedule_follow_ups(request.user):
         raise PermissionDenied
     appointment = selectors.get_appointment_for(request.user, pk)
     appointments.cancel(appointment, by=request.user)
@@ -204,7 +209,7 @@ def cancel_appointment(request, pk):
 
 def reminders(request):
     """Everything due for this specialist across their cases: callbacks and booked calls."""
-    if not is_verified_staff(request.user) or not can_contact_victims(request.user):
+    if not can_schedule_follow_ups(request.user):
         raise PermissionDenied
     context = {"reminders": selectors.due_reminders_for(request.user), "title": _("My reminders")}
     with timezone.override(ZoneInfo(request.user.force.timezone)):

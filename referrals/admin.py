@@ -13,11 +13,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from referrals.models import SupportService
-from response_platform.accounts.models import Force, Role, User
-
-
-def is_force_admin(user) -> bool:
-    return user.is_active and user.is_staff and user.role == Role.FORCE_ADMIN and bool(user.force_id)
+from response_platform.accounts.models import Force, User
+from response_platform.accounts.permissions import can_manage_services
 
 
 class SupportServiceForm(forms.ModelForm):
@@ -67,7 +64,7 @@ class WorkerInline(admin.TabularInline):
     verbose_name_plural = _("support workers")
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser or is_force_admin(request.user)
+        return request.user.is_superuser or can_manage_services(request.user)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -125,7 +122,7 @@ class SupportServiceAdmin(admin.ModelAdmin):
 
     # Force administrators need no per-model permission rows: their role is the permission.
     def has_module_permission(self, request):
-        return request.user.is_superuser or is_force_admin(request.user)
+        return request.user.is_superuser or can_manage_services(request.user)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)

@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 from referrals import minimise, selectors, services, suggest
 from referrals.models import ServiceKind
 from referrals.risk import current_assessment
-from response_platform.accounts.permissions import can_contact_victims, can_view_cases
+from response_platform.accounts.permissions import can_contact_victims, can_refer, can_view_cases
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 from response_platform.cases.selectors import get_case_for
 from video.models import ConsentMethod
 
@@ -30,14 +32,14 @@ def case_panel(request, case) -> str:
     context = {
         "case": case,
         "referrals": selectors.referrals_for_case(request.user, case),
-        "can_refer": can_contact_victims(request.user),
+        "can_refer": can_refer(request.user),
         "user": request.user,
     }
     return render_to_string("referrals/referrals/case_panel.html", context, request=request)
 
 
 def new_referral(request, case_id):
-    if not can_contact_victims(request.user):
+    if not can_refer(request.user):
         raise PermissionDenied
     case = get_case_for(request.user, case_id)
     errors: dict[int, str] = {}
@@ -45,6 +47,8 @@ def new_referral(request, case_id):
         response = _send(request, case, errors)
         if response is not None:
             return response
+    # The page previews exactly what each service would receive.
+    record(AuditAction.CONSULTATION, case, actor=request.user, detail="make-a-referral page")
     context = _new_referral_context(request, case, errors)
     return render(request, "referrals/referrals/new.html", context, status=400 if errors else 200)
 
@@ -124,6 +128,7 @@ def _new_referral_context(request, case, errors: dict[int, str]) -> dict:
 def referral_thread(request, case_id, referral_id):
     """One referral as the control room sees it: its record and the messages with the service."""
     case, referral = _staff_referral(request, case_id, referral_id)
+    record(AuditAction.CONSULTATION, referral, actor=request.user, detail="referral thread page")
     context = {
         "case": case,
         "referral": referral,

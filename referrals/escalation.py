@@ -12,13 +12,11 @@ from referrals.live import referral_changed
 from referrals.models import DeliveryChannel, Referral, ReferralEvent, ReferralEventKind, ReferralStatus
 from referrals.notify import SUPERVISOR_EVENT, notify_service, queue_delivery
 from response_platform.accounts.models import Role, User
-from response_platform.accounts.permissions import is_verified_staff
+from response_platform.accounts.permissions import can_see_escalations
 
 log = logging.getLogger(__name__)
 
 LAST_LEVEL = 2
-# Who sees the force's escalations in the app.
-ESCALATION_VIEWERS = {Role.SPECIALIST, Role.SUPERVISOR}
 
 
 def sla_of(referral: Referral) -> timedelta:
@@ -86,10 +84,6 @@ def _note(level: int, addresses: list[str]) -> str:
     when = "at twice its SLA" if level >= 2 else "within its SLA"
     told = "supervisors emailed" if addresses else "no supervisor has an email address; shown in the app only"
     return f"Not acknowledged {when}: {told}."
-
-
-def can_see_escalations(user) -> bool:
-    return is_verified_staff(user) and user.role in ESCALATION_VIEWERS
 
 
 def escalated_for(user) -> QuerySet[Referral]:

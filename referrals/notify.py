@@ -8,6 +8,7 @@ backoff too long for the broker, a worker that died mid-send).
 
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +19,8 @@ from kombu.exceptions import OperationalError
 
 from referrals.live import referral_changed
 from referrals.models import Delivery, DeliveryChannel, DeliveryStatus, ReferralEvent, ReferralEventKind
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +165,8 @@ def _mark_delivered(delivery: Delivery) -> None:
         )
         if changed and delivery.event != SUPERVISOR_EVENT:
             _record(delivery, ReferralEventKind.NOTIFIED, _delivered_note(delivery))
+        if changed and delivery.channel == DeliveryChannel.WEBHOOK:
+            _audit_webhook(delivery)
     if changed:
         referral_changed(delivery.referral)
 
@@ -184,6 +189,12 @@ def give_up(delivery: Delivery, error: DeliveryError) -> bool:
         log.warning("delivery %s failed: %s", delivery.pk, error.reason)
         referral_changed(delivery.referral)
     return bool(changed)
+
+
+def _audit_webhook(delivery: Delivery) -> None:
+    # The body names the referral, its status and SLA: a disclosure to whoever runs the receiver.
+    host = urlsplit(delivery.recipient).hostname or ""
+    record(AuditAction.DISCLOSURE, delivery.referral, recipient=host, detail=f"webhook delivered: {delivery.event}")
 
 
 def _record(delivery: Delivery, kind: str, note: str) -> None:

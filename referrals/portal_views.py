@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from referrals import minimise, selectors, services
 from response_platform.accounts.permissions import is_support_worker
+from response_platform.audit import service as audit
+from response_platform.audit.actions import AuditAction
 
 
 def worker_only(view):
@@ -60,6 +62,7 @@ def _inbox_context(request) -> dict:
 @worker_only
 def referral_detail(request, referral_id):
     referral = selectors.get_referral_for_worker(request.user, referral_id)
+    audit.record(AuditAction.CONSULTATION, referral, actor=request.user, detail="portal referral page")
     context = _referral_context(referral) | {"title": _("Referral")}
     return render(request, "portal/referral.html", context)
 

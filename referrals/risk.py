@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from referrals.models import Question, Questionnaire, Referral, RiskAssessment, RiskLevel, ServiceKind
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 from response_platform.cases.models import Case
 from response_platform.cases.panels import case_panel_changed
 
@@ -59,12 +61,14 @@ def count_yes(answers: dict) -> int:
     return sum(1 for entry in answers.values() if entry["answer"] == YES)
 
 
-def earlier_marac_referral(case: Case) -> bool:
+def earlier_marac_referral(case: Case, *, by=None) -> bool:
     """Was this number referred to MARAC from another case of this force in the last 12 months?
 
     Other cases only: this case's own MARAC referral is the referral, not a repeat.
     Same force only: a MARAC in another force's area is not this force's to disclose.
+    Looking across cases by the caller's number is a combination of personal data.
     """
+    record(AuditAction.COMBINATION, case, actor=by, detail="repeat MARAC referral look-up by number")
     return (
         Referral.objects.filter(
             service__kind=ServiceKind.MARAC,
@@ -135,7 +139,7 @@ def save_assessment(
         "professional_judgement": professional_judgement,
         "professional_judgement_reason": reason,
         "police_callouts_12_months": police_callouts_12_months,
-        "repeat_referral": bool(repeat_referral) or earlier_marac_referral(case),
+        "repeat_referral": bool(repeat_referral) or earlier_marac_referral(case, by=by),
         "completed_by": by,
     }
     assessment = _create_next_version(case, fields)
@@ -153,7 +157,10 @@ def _create_next_version(case: Case, fields: dict) -> RiskAssessment:
                 list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
                 last = RiskAssessment.objects.filter(case=case).order_by("-version").first()
                 version = (last.version if last else 0) + 1
-                return RiskAssessment.objects.create(case=case, version=version, **fields)
+                assessment = RiskAssessment.objects.create(case=case, version=version, **fields)
+                action = AuditAction.COLLECTION if version == 1 else AuditAction.ALTERATION
+                record(action, assessment, actor=fields["completed_by"], detail=f"risk assessment version {version}")
+                return assessment
         except IntegrityError:
             if attempt == SAVE_ATTEMPTS - 1:
                 raise

@@ -16,6 +16,8 @@ from referrals import risk
 from referrals.models import RiskAssessment
 from referrals.risk_forms import RiskAssessmentForm, initial_from
 from response_platform.accounts.permissions import can_contact_victims, can_view_cases
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 from response_platform.cases.selectors import get_case_for
 
 
@@ -51,12 +53,13 @@ def edit(request, case_id):
         else:
             messages.success(request, saved_message(assessment))
             return redirect("cases:detail", case_id=case.pk)
+    record(AuditAction.CONSULTATION, current or case, actor=request.user, detail="risk assessment form")
     context = {
         "case": case,
         "form": form,
         "questionnaire": questionnaire,
         "current": current,
-        "found_repeat": risk.earlier_marac_referral(case),
+        "found_repeat": risk.earlier_marac_referral(case, by=request.user),
         "title": _("Risk assessment"),
     }
     return render(request, "referrals/risk/edit.html", context)
@@ -79,6 +82,7 @@ def version(request, case_id, version):
     assessment = get_object_or_404(
         RiskAssessment.objects.select_related("questionnaire", "completed_by"), case=case, version=version
     )
+    record(AuditAction.CONSULTATION, assessment, actor=request.user, detail="risk assessment version page")
     versions = versions_of(case)
     context = {
         **summary(assessment),

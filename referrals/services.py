@@ -27,8 +27,9 @@ from referrals.models import (
     SupportService,
 )
 from referrals.risk import current_assessment
-from response_platform.accounts.models import Role
-from response_platform.accounts.permissions import CONTACT_ROLES
+from response_platform.accounts.permissions import can_work_referral, can_write_on_referral
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 from response_platform.cases.models import Case
 from response_platform.lib.crypto import sha256_hex
 from video.models import ConsentDecision, ConsentMethod, ConsentRecord, ConsentScope
@@ -109,6 +110,7 @@ def make_referral(
         consent = None
         if consented:
             consent = _record_consent(case, service, by=by, method=consent_method, granted=True, session=session)
+            record(AuditAction.COLLECTION, consent, actor=by, detail="referral-sharing consent")
         referral = _create(case, service, by=by, consent=consent, reason="" if consented else reason)
     return referral
 
@@ -152,6 +154,9 @@ def _create(case, service, *, by, consent, reason: str) -> Referral:
         sla_due_at=timezone.now() + timedelta(hours=service.ack_sla_hours),
     )
     ReferralEvent.objects.create(referral=referral, kind=ReferralEventKind.SENT, actor=by)
+    # The reason itself stays on the referral: it may describe the victim, the trail must not.
+    why = f"consent record {consent.pk}" if consent else "professional judgement, reason on the referral"
+    record(AuditAction.DISCLOSURE, referral, actor=by, recipient=service.name, justification=why)
     notify_service(referral, "referral.sent")
     referral_changed(referral)
     return referral
@@ -239,9 +244,11 @@ def post_message(referral: Referral, *, by, body: str) -> ReferralMessage:
     body = _required(body, _("Write a message."))
     if len(body) > MESSAGE_MAX_LENGTH:
         raise ReferralError(_("Keep a message under %(n)s characters.") % {"n": MESSAGE_MAX_LENGTH})
-    if not (_is_worker_of(referral, by) or _is_staff_of(referral, by)):
+    if not (can_work_referral(by, referral) or can_write_on_referral(by, referral)):
         raise PermissionDenied
-    message = ReferralMessage.objects.create(referral=referral, author=by, body=body)
+    with transaction.atomic():
+        message = ReferralMessage.objects.create(referral=referral, author=by, body=body)
+        _record_message(message, referral, by)
     Referral.objects.filter(pk=referral.pk).update(updated_at=timezone.now())
     referral_changed(referral)
     return message
@@ -267,8 +274,18 @@ def _move(referral, *, by, allowed, to, events, refused, note="", **stamps) -> R
     return _changed(referral)
 
 
+def _record_message(message: ReferralMessage, referral: Referral, by) -> None:
+    # From the force to the service it is a disclosure; from the service, a collection.
+    if can_work_referral(by, referral):
+        record(AuditAction.COLLECTION, message, actor=by, detail="message from the service")
+    else:
+        service = referral.service.name
+        record(AuditAction.DISCLOSURE, message, actor=by, recipient=service, detail="message to the service")
+
+
 def _event(referral, kind, by, note: str) -> None:
     ReferralEvent.objects.create(referral=referral, kind=kind, actor=by, note=note)
+    record(AuditAction.ALTERATION, referral, actor=by, detail=f"referral status step: {kind}")
 
 
 def _changed(referral: Referral) -> Referral:
@@ -288,14 +305,5 @@ def _required(text: str, message: str) -> str:
 
 def _check_worker(referral: Referral, by) -> None:
     # Views reach referrals through the worker's own selector; this is the second lock.
-    if not _is_worker_of(referral, by):
+    if not can_work_referral(by, referral):
         raise PermissionDenied
-
-
-def _is_worker_of(referral: Referral, user) -> bool:
-    # Roles, not the second factor: views and sockets check that before calling here.
-    return user.role == Role.SUPPORT_WORKER and user.support_service_id == referral.service_id
-
-
-def _is_staff_of(referral: Referral, user) -> bool:
-    return user.role in CONTACT_ROLES and user.force_id is not None and user.force_id == referral.case.force_id

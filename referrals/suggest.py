@@ -37,8 +37,10 @@ def _meets_marac_criteria(assessment) -> bool:
 def services_for_case(case, *, kind: str = "", area: str = "") -> QuerySet[SupportService]:
     """Active services covering the case's force, optionally of one kind and mentioning an area."""
     services = SupportService.objects.filter(active=True, forces=case.force_id)
+    # Both come from the page's query string: a NUL byte would reach PostgreSQL, which refuses it (a 500).
     if kind:
-        services = services.filter(kind=kind)
-    if area.strip():
-        services = services.filter(areas__icontains=area.strip())
+        services = services.filter(kind=kind) if kind in ServiceKind.values else services.none()
+    area = area.replace("\x00", "").strip()
+    if area:
+        services = services.filter(areas__icontains=area)
     return services.distinct().order_by("name")

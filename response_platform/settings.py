@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.http.request import validate_host
@@ -112,6 +113,7 @@ INSTALLED_APPS = [
     "video",
     "referrals",
     "followups",
+    "response_platform.retention",
 ]
 
 MIDDLEWARE = [
@@ -127,7 +129,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "response_platform.accounts.middleware.SessionLifetimeMiddleware",
     "response_platform.accounts.middleware.StaffVerifiedMiddleware",
+    "response_platform.accounts.middleware.FreshSecondFactorForAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -247,6 +251,7 @@ CELERY_TASK_ROUTES = {
     "sms.*": {"queue": "sms"},
     "referrals.*": {"queue": "referrals"},
     "followups.*": {"queue": "followups"},
+    "retention.*": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE = {
     # Texts whose task was lost are queued again; ones stuck for 10 minutes are failed
@@ -260,7 +265,11 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-due-follow-ups": {"task": "followups.dispatch_due", "schedule": 60.0},
     "escalate-overdue-referrals": {"task": "referrals.escalate_overdue", "schedule": 60.0},
     "sweep-service-notices": {"task": "referrals.sweep_deliveries", "schedule": 60.0},
+    # Erase what is past each force's retention periods, at night when the control room is quiet.
+    "apply-retention": {"task": "retention.apply", "schedule": crontab(hour=2, minute=30)},
 }
+# Replies from numbers we never had a case for belong to no force, so no force sets their period.
+RETENTION_UNMATCHED_SMS_DAYS = int(env("RETENTION_UNMATCHED_SMS_DAYS", "30"))
 
 # --- SMS ------------------------------------------------------------------
 SMS_BACKEND = env(
@@ -301,10 +310,19 @@ if not DEBUG and TURN_SECRET and not TURN_URLS:
     raise ImproperlyConfigured("TURN_URLS must be set with TURN_SECRET when DEBUG is false.")
 
 # --- Security ---------------------------------------------------------------
+# A staff sign-in ends after this long without a request, and after this long in all
+# (response_platform/accounts/session_lifetime.py); an open call counts as activity.
+STAFF_IDLE_MINUTES = int(env("STAFF_IDLE_MINUTES", "30"))
+STAFF_SESSION_HOURS = int(env("STAFF_SESSION_HOURS", "12"))
+# Exports and admin changes want a code entered this recently (accounts/fresh_otp.py).
+FRESH_OTP_MINUTES = int(env("FRESH_OTP_MINUTES", "5"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
-SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 60 * 60
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz needs no exemption: HealthzMiddleware answers it before this redirect.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

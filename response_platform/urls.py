@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("portal/", include("referrals.portal_urls")),
     path("", include("followups.urls")),
+    path("", include("response_platform.retention.urls")),
+    path("audit/", include("response_platform.audit.urls")),
     path("admin/", admin.site.urls),
 ]

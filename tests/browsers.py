@@ -5,8 +5,13 @@ In CI (CI=true) a missing browser fails the test instead of skipping it.
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from asgiref.sync import SyncToAsync
+from channels.layers import channel_layers
+from channels.testing import ChannelsLiveServerTestCase
+from django.db import connections
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,3 +38,24 @@ def require_chromium() -> str:
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=require_chromium(), args=CHROMIUM_ARGS, headless=True)
+
+
+class BrowserTestCase(ChannelsLiveServerTestCase):
+    """A live Daphne for real browsers, started in a forked child process.
+
+    The child inherits this process's objects but not its threads. After an earlier
+    socket test, asgiref's one-thread executor (which runs every ORM call of every
+    consumer) looks busy with a thread that does not exist in the child, so every
+    WebSocket handshake there would hang for ever. A channel layer made by an earlier
+    test (Redis connections bound to its event loop) or an open database connection
+    would likewise be shared across the fork. So the child starts with none of them.
+    """
+
+    serve_static = True
+
+    @classmethod
+    def setUpClass(cls):
+        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+        channel_layers.backends = {}
+        connections.close_all()
+        super().setUpClass()

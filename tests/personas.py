@@ -118,3 +118,27 @@ def a_little_later(session) -> None:
 
     earlier = timezone.now() - services.DOUBLE_PRESS - timedelta(seconds=1)
     JoinLink.objects.filter(session=session).update(created_at=earlier)
+
+
+# The rest of the cast, for the access matrix: every role in Force A and in Force B.
+# Force administrators are Django staff, as the demo makes them, so the admin site is theirs.
+EVERY_ROLE = {
+    "dave": ("force_a", Role.OFFICER),
+    "erin": ("force_a", Role.FORCE_ADMIN),
+    "pete": ("force_b", Role.SUPERVISOR),
+    "quinn": ("force_b", Role.CALL_HANDLER),
+    "rita": ("force_b", Role.OFFICER),
+    "tom": ("force_b", Role.FORCE_ADMIN),
+}
+
+
+def make_every_role(people: Personas) -> dict[str, User]:
+    """The existing staff and workers plus one user for each role they leave out, by name."""
+    made = {name: getattr(people, name) for name in ("alice", "bob", "carol", "olivia", "sid", "sue")}
+    for name, (force, role) in EVERY_ROLE.items():
+        user = make_user(name, getattr(people, force), role)
+        if role == Role.FORCE_ADMIN:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        made[name] = user
+    return made

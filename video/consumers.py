@@ -22,6 +22,7 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from response_platform.accounts.sockets import user_group
 from video import presence
 from video.ice import ice_servers
 from video.live import call_group, staff_group
@@ -42,6 +43,8 @@ BURST = 60
 # The allowance refills slowly, so an occasional burst is forgiven and a flood is not.
 STRIKES = 100
 STRIKES_PER_SECOND = 1
+# Frames that reach the caller: only the caller and staff who may contact victims send them.
+CALLER_CONTACT_FRAMES = {"join", "signal", "chat", "media"}
 # A rate-limited client is told on its first refused frame and then every 20th, not on each.
 RATE_LIMIT_NOTICE_EVERY = 20
 
@@ -61,6 +64,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         super().__init__(*args, **kwargs)
         # Set before connect() runs, so every other method is safe on a socket that never got that far.
         self.participant = None
+        self.may_talk = False
         self.closing = False
         self.groups_joined: list[str] = []
         self.watchdog: asyncio.Task | None = None
@@ -127,8 +131,10 @@ class SessionConsumer(AsyncWebsocketConsumer):
         groups = [call_group(identity.session.pk)]
         if identity.role == ParticipantRole.STAFF:
             groups.append(staff_group(identity.session.pk))
+            groups.append(user_group(identity.user.pk))  # closed at once if the user is disabled
         await self._add_groups(groups)
         self.participant = await database_sync_to_async(presence.connect)(identity, self.channel_name)
+        self.may_talk = presence.may_talk_to_the_caller(identity)
         self.hello = await database_sync_to_async(self._hello)()
 
     async def _add_groups(self, groups: list[str]) -> None:
@@ -181,6 +187,9 @@ class SessionConsumer(AsyncWebsocketConsumer):
             frame = parse(text_data)
         except ProtocolError as exc:
             await self._refuse(exc.code, exc.message)
+            return
+        if frame["type"] in CALLER_CONTACT_FRAMES and not self.may_talk:
+            await self._refuse("not_allowed", "Your role can follow this session but not take part in the call.")
             return
         try:
             await getattr(self, "on_" + frame["type"])(frame)
@@ -310,6 +319,9 @@ class SessionConsumer(AsyncWebsocketConsumer):
 
     async def timeline_event(self, message):
         await self.send_json({"type": "event", "event": message["event"]})
+
+    async def user_disabled(self, message):
+        await self._close(CLOSE_FORBIDDEN)
 
     async def session_closed(self, message):
         if message["reason"] == "revoked" and self.participant.role == ParticipantRole.STAFF:

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from response_platform.accounts.models import User
-from response_platform.accounts.permissions import can_view_cases
+from response_platform.accounts.permissions import CONTACT_ROLES, can_join_calls
 from response_platform.accounts.sockets import verified_staff_from_scope
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 from video import services
 from video.events import record_event
 from video.models import (
@@ -40,7 +43,7 @@ def identify(scope, session_id) -> Identity | None:
     """Staff of the session's force (two factors verified), or the caller's bound device."""
     user = verified_staff_from_scope(scope)
     if user is not None:
-        if not can_view_cases(user):
+        if not can_join_calls(user):
             return None
         session = (
             VideoSession.objects.select_related("case").filter(pk=session_id, case__force_id=user.force_id).first()
@@ -80,6 +83,15 @@ def connect(identity: Identity, channel_name: str) -> Participant:
     return Participant.objects.create(
         session=identity.session, role=identity.role, user=identity.user, channel_name=channel_name
     )
+
+
+def may_talk_to_the_caller(identity: Identity) -> bool:
+    """The caller, and staff who may contact victims. A call handler may watch the session's
+    record live but not join the call, chat or signal."""
+    if identity.role == ParticipantRole.VICTIM:
+        return True
+    # identify() has checked the two factors and the force; only the role is left to decide.
+    return identity.user is not None and identity.user.role in CONTACT_ROLES
 
 
 def may_use_media(participant: Participant) -> bool:
@@ -161,8 +173,11 @@ def record_media_connected(participant: Participant) -> None:
         _record(participant, EventKind.MEDIA_CONNECTED)
 
 
+@transaction.atomic
 def save_chat(participant: Participant, text: str) -> dict:
     message = ChatMessage.objects.create(session_id=participant.session_id, sender=participant, text=text)
+    # DPA 2018 s.62: a chat line is personal data collected (from the caller) or written about them.
+    record(AuditAction.COLLECTION, message, actor=participant.user, detail=f"chat from {participant.role}")
     return chat_frame(message, participant.role)
 
 

@@ -1,12 +1,15 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from response_platform.accounts.permissions import can_view_cases
 from video.models import SessionEvent, VideoSession
 
 
 def get_session_for(user, session_id) -> VideoSession:
     """Staff see only their own force's sessions; anything else is a 404."""
     sessions = VideoSession.objects.select_related("case", "case__force", "created_by")
+    if not can_view_cases(user):
+        sessions = sessions.none()
     return get_object_or_404(sessions, pk=session_id, case__force_id=user.force_id)
 
 

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 from response_platform.lib.crypto import sha256_hex
 from response_platform.lib.tokens import new_token
 from response_platform.sms.services import queue_sms
@@ -37,6 +39,10 @@ class LinkJustSent(Exception):
     """A link went to this session moments ago; another would only replace it."""
 
 
+class ContactErased(Exception):
+    """Retention erased the case's number: there is nobody to text."""
+
+
 def start_session(case, *, by) -> VideoSession:
     return VideoSession.objects.create(case=case, created_by=by)
 
@@ -49,7 +55,8 @@ def start_session_with_link(
 
     A double press returns the session the first press made instead of texting twice.
     `valid_from` / `expires_at` bound the link for a booked call (see send_join_link)."""
-    type(case).objects.select_for_update().get(pk=case.pk)  # two presses queue here
+    if type(case).objects.select_for_update().get(pk=case.pk).contact_erased_at:  # two presses queue here
+        raise ContactErased
     recent = (
         VideoSession.objects.filter(case=case, created_by=by, created_at__gte=timezone.now() - DOUBLE_PRESS)
         .exclude(state__in=CLOSED_STATES)
@@ -75,6 +82,8 @@ def send_join_link(
     session = VideoSession.objects.select_for_update(of=("self",)).select_related("case__force").get(pk=session.pk)
     if session.is_closed:
         raise SessionClosed
+    if session.case.contact_erased_at:
+        raise ContactErased
     if session.links.filter(revoked_at__isnull=True, created_at__gte=timezone.now() - DOUBLE_PRESS).exists():
         raise LinkJustSent
     if _revoke_active_links(session):
@@ -199,7 +208,7 @@ def record_consent(session: VideoSession, *, decisions: dict[str, bool], languag
     digest = notice_sha256()
     with transaction.atomic():
         for scope, granted in decisions.items():
-            ConsentRecord.objects.create(
+            consent = ConsentRecord.objects.create(
                 case=session.case,
                 session=session,
                 scope=scope,
@@ -208,6 +217,7 @@ def record_consent(session: VideoSession, *, decisions: dict[str, bool], languag
                 notice_sha256=digest,
                 language=language,
             )
+            record(AuditAction.COLLECTION, consent, detail="consent given on the caller's device")
             kind = EventKind.CONSENT_GRANTED if granted else EventKind.CONSENT_REFUSED
             record_event(case=session.case, session=session, kind=kind, detail=str(scope))
 

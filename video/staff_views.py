@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from response_platform.accounts.permissions import can_contact_victims, can_view_cases
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 from response_platform.cases.selectors import get_case_for
 from response_platform.lib.headers import allows_media
 from response_platform.lib.phones import masked
@@ -22,7 +24,11 @@ def _contact_allowed(request):
 def start(request, case_id):
     _contact_allowed(request)
     case = get_case_for(request.user, case_id)
-    session = services.start_session_with_link(case, by=request.user)
+    try:
+        session = services.start_session_with_link(case, by=request.user)
+    except services.ContactErased:
+        messages.error(request, _("The caller's number was erased under the retention rules; no link can be sent."))
+        return redirect("cases:detail", case_id=case.pk)
     return redirect("video:session", session_id=session.pk)
 
 
@@ -31,6 +37,7 @@ def detail(request, session_id):
     if not can_view_cases(request.user):
         raise PermissionDenied
     session = selectors.get_session_for(request.user, session_id)
+    record(AuditAction.CONSULTATION, session, actor=request.user, detail="video session page")
     link = session.links.select_related("sms").order_by("-created_at").first()
     context = {
         "session": session,
@@ -69,6 +76,8 @@ def resend(request, session_id):
         messages.success(request, _("A new link is on its way. The old link no longer works."))
     except services.SessionClosed:
         messages.error(request, _("This session has ended. Start a new one from the case."))
+    except services.ContactErased:
+        messages.error(request, _("The caller's number was erased under the retention rules; no link can be sent."))
     except services.LinkJustSent:
         messages.info(request, _("A link was sent a moment ago, so no other was sent. Wait a little before resending."))
     return redirect("video:session", session_id=session.pk)

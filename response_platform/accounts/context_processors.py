@@ -2,7 +2,13 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from response_platform.accounts.permissions import can_contact_victims, can_view_cases, is_support_worker
+from response_platform.accounts.permissions import (
+    can_contact_victims,
+    can_see_escalations,
+    can_view_audit,
+    can_view_cases,
+    is_support_worker,
+)
 
 
 def navigation(request):
@@ -11,7 +17,7 @@ def navigation(request):
 
 
 def _navigation(user) -> dict:
-    from referrals.escalation import can_see_escalations, escalation_count_for
+    from referrals.escalation import escalation_count_for
     from response_platform.sms.selectors import unread_reply_count_for
 
     if is_support_worker(user):
@@ -24,4 +30,5 @@ def _navigation(user) -> dict:
         "may_see_escalations": can_see_escalations(user),
         "replies": unread_reply_count_for(user),
         "may_contact": can_contact_victims(user),
+        "may_audit": can_view_audit(user),
     }

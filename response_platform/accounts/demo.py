@@ -6,7 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from response_platform.accounts.models import Force, Role, User
 
 DEMO_FORCE_CODE = "demo"
-DEMO_PASSWORD = "demo-password-123"
+DEMO_PASSWORD = "demo-password-123"  # noqa: S105  (public on purpose; seed_demo refuses without DEBUG)
 DEMO_USERS = [
     ("specialist", "Sam", "Okafor", Role.SPECIALIST),
     ("supervisor", "Priya", "Marsh", Role.SUPERVISOR),

@@ -30,3 +30,23 @@ class StaffLoginForm(AuthenticationForm):
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
         self.otp_device = device
         return self.cleaned_data
+
+
+class ReauthForm(forms.Form):
+    """The code again, for an action that wants a fresh second factor."""
+
+    otp_token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_otp_token(self):
+        # Any of the user's confirmed devices; django-otp counts failures per device and slows guessing.
+        if match_token(self.user, self.cleaned_data["otp_token"].strip()) is None:
+            raise forms.ValidationError(_("That code is not right."), code="invalid")
+        return self.cleaned_data["otp_token"]

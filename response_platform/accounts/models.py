@@ -19,6 +19,21 @@ class Force(models.Model):
     safe_exit_url = models.URLField(default=DEFAULT_SAFE_EXIT_URL)
     join_link_minutes = models.PositiveIntegerField(default=30)
     timezone = models.CharField(max_length=64, default="Europe/London")
+    # Retention periods in days: the nightly task erases what is past them unless the case is
+    # on legal hold. response_platform/retention/classes.py says what each class holds.
+    retain_chat_days = models.PositiveIntegerField(
+        default=90, help_text="Chat, shared locations and snapshots: days after they were sent."
+    )
+    retain_contact_days = models.PositiveIntegerField(
+        default=365,
+        help_text="The caller's number, safe contact times and notes, texts and replies: "
+        "days after the case's last activity.",
+    )
+    retain_case_days = models.PositiveIntegerField(
+        default=2190,
+        help_text="The whole case record, days after its last activity (6 years by default); "
+        "statistics without personal data are kept.",
+    )
 
     def __str__(self):
         return self.name

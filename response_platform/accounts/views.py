@@ -7,7 +7,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from response_platform.accounts.forms import StaffLoginForm
+from response_platform.accounts import fresh_otp
+from response_platform.accounts.forms import ReauthForm, StaffLoginForm
+from response_platform.accounts.middleware import SIGNED_OUT_NOTICE
 from response_platform.accounts.permissions import is_support_worker
 from response_platform.lib import throttle
 
@@ -40,8 +42,31 @@ def login_view(request):
         "lock_minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60),
         "next": request.POST.get("next") or request.GET.get("next", ""),
         "title": _("Staff sign in"),
+        "signed_out": request.session.pop(SIGNED_OUT_NOTICE, False),
     }
     return render(request, "accounts/login.html", context, status=429 if locked else 200)
+
+
+@sensitive_post_parameters("otp_token")
+def reauth_view(request):
+    """Enter a code again before an export or an admin change; too many wrong codes end the sign-in."""
+    key = f"reauth:{request.user.pk}"
+    if request.method == "POST":
+        form = ReauthForm(request.user, data=request.POST)
+        if form.is_valid():
+            throttle.reset(key)
+            fresh_otp.mark_fresh(request.session)
+            return redirect(_safe_next(request))
+        if throttle.hit(key, settings.LOGIN_FAILURE_WINDOW) >= settings.LOGIN_FAILURE_LIMIT:
+            throttle.reset(key)
+            logout(request)
+            request.session[SIGNED_OUT_NOTICE] = True
+            return redirect("accounts:login")
+    else:
+        form = ReauthForm(request.user)
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    context = {"form": form, "next": next_url, "title": _("Confirm it is you")}
+    return render(request, "accounts/reauth.html", context)
 
 
 def _safe_next(request) -> str:

@@ -1,3 +1,7 @@
+from django.db import transaction
+
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 from response_platform.cases.models import Case
 from response_platform.lib.crypto import blind_index
 from response_platform.lib.phones import normalise_mobile
@@ -9,10 +13,15 @@ def create_case(*, by, incident_reference: str, victim_phone: str, preferred_lan
     The number is normalised here as well as in the form, so the blind index is
     always of the E.164 form and a repeat contact is found however it was typed.
     """
+    victim_phone = normalise_mobile(victim_phone)
+    with transaction.atomic():
+        return _create(by, incident_reference, victim_phone, preferred_language)
+
+
+def _create(by, incident_reference: str, victim_phone: str, preferred_language: str) -> Case:
     from video.events import record_event
     from video.models import EventKind
 
-    victim_phone = normalise_mobile(victim_phone)
     case = Case.objects.create(
         force=by.force,
         incident_reference=incident_reference,
@@ -23,4 +32,5 @@ def create_case(*, by, incident_reference: str, victim_phone: str, preferred_lan
         created_by=by,
     )
     record_event(case=case, kind=EventKind.CASE_CREATED, actor=by)
+    record(AuditAction.COLLECTION, case, actor=by, detail="case opened with the caller's number")
     return case

@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from response_platform.accounts.permissions import can_contact_victims, can_view_cases
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 from response_platform.cases import panels, selectors, services
 from response_platform.cases.forms import CaseForm
 from response_platform.lib.phones import masked
@@ -39,6 +41,9 @@ def case_detail(request, case_id):
     if not can_view_cases(request.user):
         raise PermissionDenied
     case = selectors.get_case_for(request.user, case_id)
+    # DPA 2018 s.62: showing the case is a consultation. Its live panel reloads are not
+    # recorded again: they show the same case to the same person on the same open page.
+    record(AuditAction.CONSULTATION, case, actor=request.user, detail="case page")
     sessions = case.sessions.order_by("-created_at")
     context = {
         "case": case,

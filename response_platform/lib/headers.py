@@ -1,7 +1,10 @@
-"""Security headers for every response: a nonce-based CSP and a Permissions-Policy.
+"""Security headers for every response: a nonce-based CSP, a Permissions-Policy and no caching.
 
 Camera, microphone and geolocation are allowed only on the call pages, which
-mark themselves with the `allows_media` decorator.
+mark themselves with the `allows_media` decorator. Pages are never stored by the
+browser or a proxy unless a view says otherwise: staff pages show victims'
+details, and a victim's phone may be looked through by the person they fear.
+(Static files are served before this middleware, and cached as usual.)
 """
 
 import secrets
@@ -60,4 +63,5 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", content_security_policy(request, request.csp_nonce))
         allowed = getattr(response, "allows_media", False)
         response.headers.setdefault("Permissions-Policy", CALL_PERMISSIONS if allowed else NO_PERMISSIONS)
+        response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -7,11 +7,13 @@ everything when Redis restarts) costs nothing but a delay: pages also reload the
 panels every few seconds while visible, and after every reconnect.
 """
 
+import asyncio
 import json
 import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from video.live import push
 
@@ -44,6 +46,8 @@ class WatchConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         self.group = None
+        self.user_id = None
+        self.watchdog = None
         try:
             self.group = await database_sync_to_async(self._group)()
         except Exception as exc:
@@ -56,28 +60,67 @@ class WatchConsumer(AsyncWebsocketConsumer):
             await self.close(CLOSE_FORBIDDEN)
             return
         try:
-            await self.channel_layer.group_add(self.group, self.channel_name)
+            await self._join_groups()
         except Exception as exc:
             log.warning("watch socket: channel layer unavailable: %s", type(exc).__name__)
             self.group = None
             await self.close(CLOSE_TRY_AGAIN)
+            return
+        self.watchdog = asyncio.create_task(self._recheck_forever())
+
+    async def _join_groups(self) -> None:
+        from response_platform.accounts.sockets import user_group
+
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Disabling the user closes this socket at once (user_disabled below).
+        await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
+
+    async def _recheck_forever(self) -> None:
+        """Now and then, ask again: the sign-in may have ended, or the user lost access, without a push saying so."""
+        while self.group is not None:
+            await asyncio.sleep(getattr(settings, "WATCH_RECHECK_SECONDS", 15))
+            try:
+                if await database_sync_to_async(self._group)() is None:
+                    await self._refuse()
+                    return
+                await self._join_groups()  # Redis forgets memberships on a restart; renewing is idempotent
+            except Exception as exc:
+                log.warning("watch socket: recheck failed: %s", type(exc).__name__)
+
+    async def _refuse(self) -> None:
+        await self._leave_groups()
+        await self.close(CLOSE_FORBIDDEN)
 
     def _group(self) -> str | None:
         user = self.user_from_scope()
         if user is None:
             return None
+        self.user_id = user.pk
         return self.group_for(user, **self.scope["url_route"]["kwargs"])
 
     async def disconnect(self, code):
-        if self.group:
+        if self.watchdog is not None and self.watchdog is not asyncio.current_task():
+            self.watchdog.cancel()
+        await self._leave_groups()
+
+    async def _leave_groups(self) -> None:
+        from response_platform.accounts.sockets import user_group
+
+        if not self.group:
+            return
+        for group in (self.group, user_group(self.user_id)):
             try:
-                await self.channel_layer.group_discard(self.group, self.channel_name)
+                await self.channel_layer.group_discard(group, self.channel_name)
             except Exception as exc:
                 log.warning("watch socket: group_discard failed: %s", type(exc).__name__)
+        self.group = None
 
     async def receive(self, text_data=None, bytes_data=None):
         # Watching needs nothing from the page; anything it sends is ignored.
         return
+
+    async def user_disabled(self, event):
+        await self._refuse()
 
     async def panel_changed(self, event):
         panel = event.get("panel")

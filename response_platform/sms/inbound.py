@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 from response_platform.cases.models import Case, CaseStatus
 from response_platform.sms import optout
 from response_platform.sms.models import InboundSms, OptOutSource
@@ -79,6 +81,10 @@ def _store(*, sid: str, from_number: str, index: str, body: str) -> InboundSms:
     reply = InboundSms.objects.create(
         provider_sid=sid, from_number=from_number, from_index=index, body=body, case=case, keyword=keyword
     )
+    record(AuditAction.COLLECTION, reply, detail="sms webhook: a text from the caller's number")
+    if case is not None:
+        # The sender was matched to a case by the blind index of their number.
+        record(AuditAction.COMBINATION, reply, detail="sms webhook: reply matched to its case by number")
     if keyword == "stop":
         optout.opt_out(from_number, OptOutSource.KEYWORD)
     elif keyword == "start":

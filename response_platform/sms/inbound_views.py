@@ -7,7 +7,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from response_platform.accounts.permissions import can_contact_victims, can_view_cases, same_force
+from response_platform.accounts.permissions import can_read_replies, can_view_case
+from response_platform.audit.actions import AuditAction
+from response_platform.audit.service import record
 from response_platform.sms import inbound, optout, selectors
 from response_platform.sms.views import twilio_webhook
 
@@ -33,7 +35,7 @@ def inbound_webhook(request):
 def case_panel(request, case) -> str:
     """The case page's replies: what the victim texted, and whether they said STOP."""
     user = request.user
-    if not can_view_cases(user) or not same_force(user, case.force_id):
+    if not can_view_case(user, case):
         return ""
     replies = list(case.sms_replies.select_related("read_by")[:PANEL_REPLIES])
     context = {
@@ -41,15 +43,17 @@ def case_panel(request, case) -> str:
         "replies": replies,
         "unread": sum(1 for reply in replies if reply.read_at is None),
         "opt_out": optout.opt_out_for(case.victim_phone),
-        "can_mark": can_contact_victims(user),
+        "can_mark": can_read_replies(user),
     }
     return render_to_string("sms/replies_panel.html", context, request=request)
 
 
 def reply_list(request):
     """Unread replies across the user's force, so none waits for someone to open its case."""
-    if not can_contact_victims(request.user):
+    if not can_read_replies(request.user):
         raise PermissionDenied
+    # The list shows what callers texted, across the force's cases.
+    record(AuditAction.CONSULTATION, actor=request.user, object_type="sms.smsreply", detail="unread replies page")
     context = {
         "replies": selectors.unread_replies_for(request.user).select_related("case")[:200],
         "unmatched": selectors.unmatched_reply_count_for(request.user),
@@ -61,7 +65,7 @@ def reply_list(request):
 
 @require_POST
 def reply_read(request, reply_id: int):
-    if not can_contact_victims(request.user):
+    if not can_read_replies(request.user):
         raise PermissionDenied
     reply = selectors.get_reply_for(request.user, reply_id)
     inbound.mark_read(reply, by=request.user)

@@ -6,8 +6,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from response_platform.accounts.models import Role
-from response_platform.accounts.permissions import can_contact_victims
+from response_platform.accounts.permissions import can_read_replies, can_see_unmatched_replies
 from response_platform.sms.models import InboundSms
 
 # How far back the count of replies from unknown numbers looks.
@@ -16,7 +15,7 @@ UNMATCHED_WINDOW = timedelta(days=7)
 
 def replies_for(user) -> QuerySet[InboundSms]:
     """Replies on the user's own force's cases, for those who may contact victims."""
-    if not can_contact_victims(user):
+    if not can_read_replies(user):
         return InboundSms.objects.none()
     return InboundSms.objects.filter(case__force_id=user.force_id)
 
@@ -37,7 +36,7 @@ def get_reply_for(user, reply_id: int) -> InboundSms:
 def unmatched_reply_count_for(user, now=None) -> int | None:
     """Replies from numbers no force has a case for, counted for force admins only (None for
     anyone else). Their words belong to no force, so no one is shown them."""
-    if not can_contact_victims(user) or user.role != Role.FORCE_ADMIN:
+    if not can_see_unmatched_replies(user):
         return None
     since = (now or timezone.now()) - UNMATCHED_WINDOW
     return InboundSms.objects.filter(case__isnull=True, received_at__gte=since).count()

@@ -1,6 +1,7 @@
 """Queue, send and track SMS messages. Views, webhooks and tasks all call these."""
 
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -29,6 +30,9 @@ UNSUBSCRIBED = "21610"  # Twilio: the recipient replied STOP to our sending numb
 REQUEUE_AFTER = timedelta(seconds=90)
 # Longer than the whole retry chain (5+10+20+40 s of backoff plus five HTTP timeouts).
 STALLED_AFTER = timedelta(minutes=10)
+# Twilio's sids are letters and digits ("SM" + 32 hex), its error codes up to five digits.
+PROVIDER_SID = re.compile(r"[A-Za-z0-9]{2,64}")
+PROVIDER_ERROR_CODE = re.compile(r"[0-9]{1,16}")
 
 
 def queue_sms(*, to: str, body: str, record_body: str) -> SmsMessage:
@@ -199,8 +203,11 @@ def _announce_on_commit(message: SmsMessage, previous: str) -> None:
 
 def apply_provider_status(provider_sid: str, status: str, error_code: str = "", error_message: str = "") -> bool:
     """A status report from the provider's webhook."""
-    if not provider_sid:
+    # Anything else is not the provider's, and a NUL byte in it would reach PostgreSQL, which refuses it (a 500).
+    if not PROVIDER_SID.fullmatch(provider_sid):
         return False
+    if not PROVIDER_ERROR_CODE.fullmatch(error_code):
+        error_code, error_message = "", ""
     message = SmsMessage.objects.filter(provider_sid=provider_sid).only("pk", "to").first()
     if message is None:
         return False

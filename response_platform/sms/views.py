@@ -10,7 +10,7 @@ from twilio.request_validator import RequestValidator
 
 from response_platform.sms import services
 from response_platform.sms.backends.twilio import explain
-from response_platform.sms.models import OutboxMessage
+from response_platform.sms.models import STATUS_RANK, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,8 @@ def status_webhook(request):
     status = request.POST.get("MessageStatus", "")
     code = request.POST.get("ErrorCode", "")
     changed = services.apply_provider_status(sid, status, code, explain(code) if code else "")
-    log.info("sms status callback: status=%s changed=%s", status, changed)
+    # The posted status is the caller's text: only a known one goes in the log (no forged lines, no junk).
+    log.info("sms status callback: status=%s changed=%s", status if status in STATUS_RANK else "unknown", changed)
     # Twilio only needs to know we have it; an unknown or stale report is not an error.
     return HttpResponse(status=204)
 

@@ -124,3 +124,29 @@ def test_the_case_list_query_count_does_not_grow_with_the_cases(people, django_a
     with django_assert_num_queries(7):
         response = client.get("/cases/")
     assert response.content.decode().count("INC-") == 20
+
+
+def test_only_a_worker_of_the_referrals_own_service_may_work_it(people):
+    from referrals.models import Referral
+    from response_platform.accounts.permissions import can_work_referral, can_write_on_referral
+
+    referral = Referral(service=people.service_a, case=open_case(people.alice))
+    assert can_work_referral(people.sid, referral)
+    assert not can_work_referral(people.sue, referral)
+    assert not can_work_referral(people.alice, referral)
+    assert can_write_on_referral(people.alice, referral)
+    assert not can_write_on_referral(people.carol, referral)
+    assert not can_write_on_referral(people.olivia, referral)
+
+
+def test_the_case_selectors_give_an_officer_nothing_even_of_their_own_force(people):
+    from response_platform.accounts.models import Role
+    from response_platform.cases.selectors import cases_for
+    from tests.personas import make_user
+
+    open_case(people.alice)
+    officer = make_user("dave", people.force_a, Role.OFFICER)
+    officer.is_verified = lambda: True
+    people.alice.is_verified = lambda: True
+    assert cases_for(officer).count() == 0
+    assert cases_for(people.alice).count() == 1

@@ -3,11 +3,10 @@
 import re
 
 import pytest
-from channels.testing import ChannelsLiveServerTestCase
 from playwright.sync_api import expect, sync_playwright
 
 from response_platform.sms.models import OutboxMessage
-from tests.browsers import launch
+from tests.browsers import BrowserTestCase, launch
 from tests.personas import PASSWORD, current_code, make_personas
 
 SAFE_EXIT = "https://www.bbc.co.uk/weather"
@@ -50,9 +49,7 @@ def wait_for_frames(page, more_than: int = 0) -> int:
 
 
 @pytest.mark.e2e
-class TestCoreLoop(ChannelsLiveServerTestCase):
-    serve_static = True
-
+class TestCoreLoop(BrowserTestCase):
     def setUp(self):
         self.people = make_personas()
         self.playwright = sync_playwright().start()

@@ -2,11 +2,10 @@
 consent → a support worker acknowledges and accepts in the portal → the specialist sees each step live."""
 
 import pytest
-from channels.testing import ChannelsLiveServerTestCase
 from playwright.sync_api import expect, sync_playwright
 
 from referrals.models import Referral, ServiceKind
-from tests.browsers import launch
+from tests.browsers import BrowserTestCase, launch
 from tests.personas import PASSWORD, current_code, make_personas, make_service, open_case
 from tests.referrals.dash import ensure_dash_questionnaire
 
@@ -17,9 +16,7 @@ SAME_PAGE = "window.__stillTheSamePage === true"
 
 
 @pytest.mark.e2e
-class TestAfterTheCall(ChannelsLiveServerTestCase):
-    serve_static = True
-
+class TestAfterTheCall(BrowserTestCase):
     def setUp(self):
         self.people = make_personas()
         self.questions = ensure_dash_questionnaire().questions.count()

@@ -58,7 +58,7 @@ def test_rotating_re_encrypts_every_encrypted_field_so_the_old_key_can_go(people
     before = stored_phone(case)
     settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]
     out = StringIO()
-    call_command("rotate_field_keys", stdout=out)
+    call_command("rotate_keys", stdout=out)
     assert "cases.Case: 2 rows re-encrypted" in out.getvalue()
     assert "sms.SmsMessage: 1 rows re-encrypted" in out.getvalue()
     settings.FIELD_ENCRYPTION_KEYS = [NEW]

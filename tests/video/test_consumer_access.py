@@ -9,7 +9,7 @@ from tests.personas import session_with_link
 from tests.sockets import TIMEOUT, connected, make_scene, refusal, socket, staff_cookie, victim_cookie
 from video import services
 from video.consumers import CLOSE_FORBIDDEN
-from video.models import Participant
+from video.models import ChatMessage, Participant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -116,3 +116,16 @@ async def test_a_path_that_names_no_session_is_refused_without_an_error(scene):
             assert output["type"] == "websocket.close"
         await communicator.disconnect(timeout=TIMEOUT)
     assert await sync_to_async(nobody_connected)()
+
+
+async def test_a_call_handler_may_follow_the_session_but_not_join_the_call_or_chat(scene, people):
+    cookie = await sync_to_async(staff_cookie)(people.carol)
+    communicator, hello = await connected(scene.session.pk, cookie)
+    assert hello["role"] == "staff"
+    for frame in ({"type": "join"}, {"type": "chat", "text": "Hello"}):
+        await communicator.send_json_to(frame)
+        answer = await communicator.receive_json_from(timeout=TIMEOUT)
+        assert answer["type"] == "error" and answer["code"] == "not_allowed"
+    assert not await ChatMessage.objects.filter(session=scene.session).aexists()
+    assert not await Participant.objects.filter(session=scene.session, in_call=True).aexists()
+    await communicator.disconnect()

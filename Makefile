@@ -38,6 +38,7 @@ format: setup
 bench: setup
 	$(BIN)/python bench/page_weight
 	$(BIN)/python bench/followups
+	$(BIN)/python bench/time_to_video
 
 clean:
 	rm -rf var $(VENV)

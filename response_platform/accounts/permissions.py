@@ -99,6 +99,15 @@ def can_manage_services(user) -> bool:
     return bool(user.is_active and user.is_staff and user.role == Role.FORCE_ADMIN and user.force_id)
 
 
+# Legal hold stops retention erasing a case: a supervisor's or force admin's decision.
+HOLD_ROLES = {Role.SUPERVISOR, Role.FORCE_ADMIN}
+
+
+def can_set_hold(user, case) -> bool:
+    """Supervisors and force administrators of the case's force."""
+    return is_verified_staff(user) and user.role in HOLD_ROLES and same_force(user, case.force_id)
+
+
 # --- one referral ------------------------------------------------------------------------
 # Roles only: the views and sockets check the second factor before a service is called.
 

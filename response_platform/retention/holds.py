@@ -2,18 +2,12 @@
 
 from django.utils import timezone
 
-from response_platform.accounts.models import Role
-from response_platform.accounts.permissions import is_verified_staff, same_force
+from response_platform.accounts.permissions import can_set_hold
 from response_platform.audit.actions import AuditAction
 from response_platform.audit.service import record
 from response_platform.cases.models import Case
 
-HOLD_ROLES = {Role.SUPERVISOR, Role.FORCE_ADMIN}
-
-
-def can_set_hold(user, case: Case) -> bool:
-    """Supervisors and force administrators of the case's force."""
-    return is_verified_staff(user) and user.role in HOLD_ROLES and same_force(user, case.force_id)
+__all__ = ["can_set_hold", "place_hold", "release_hold"]
 
 
 def place_hold(case: Case, *, by, reason: str) -> None:

@@ -161,20 +161,17 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-DATABASES = {
-    # Connections are kept between requests and between a socket's database calls: opening
-    # one to PostgreSQL costs ~9 ms, which capped signaling relay at ~100 frames/s
-    # (bench/signaling_load). Health checks replace a connection that died meanwhile.
-    "default": dj_database_url.parse(
-        required("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+DATABASES = {"default": dj_database_url.parse(required("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"))}
 # Named explicitly: Channels' live-server tests derive the child server's database
 # from TEST.NAME, and would otherwise prefix "test_" a second time.
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Connections are kept between requests and between a socket's database calls: opening
+    # one costs ~9 ms, which capped signaling relay at ~100 frames/s (bench/signaling_load).
+    # Health checks replace a connection that died meanwhile. (SQLite connections are a
+    # local file open and stay per request: kept ones broke the test database's rebuilds.)
+    DATABASES["default"]["CONN_MAX_AGE"] = int(env("DB_CONN_MAX_AGE", "60"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Without it a vanished database host holds every request, and /healthz, for the OS TCP timeout (minutes).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

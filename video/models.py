@@ -57,6 +57,8 @@ class JoinLink(models.Model):
 class ConsentScope(models.TextChoices):
     VIDEO = "video", _("Video call")
     LOCATION = "location", _("Share location")
+    # Evidence snapshots of the caller's video, and still photos the caller sends.
+    SNAPSHOTS = "snapshots", _("Evidence snapshots and photos")
     # Per support service: `subject` names the service.
     REFERRAL_SHARING = "referral_sharing", _("Share details with a support service")
     FOLLOW_UP_CONTACT = "follow_up_contact", _("Follow-up contact by text")
@@ -97,6 +99,8 @@ class ConsentRecord(AppendOnlyModel):
 class ParticipantRole(models.TextChoices):
     VICTIM = "victim", _("Caller")
     STAFF = "staff", _("Specialist")
+    # An interpreter or advocate invited by a single-use link: no account, sees the call only.
+    GUEST = "guest", _("Guest")
 
 
 class Participant(models.Model):
@@ -134,6 +138,22 @@ class EventKind(models.TextChoices):
     LEFT = "left", _("Left")
     ENDED = "ended", _("Session ended")
     EXPIRED = "expired", _("Session expired")
+    # The control room: listening in, inviting others.
+    OBSERVER_JOINED = "observer_joined", _("Colleague listening in")
+    STEPPED_IN = "stepped_in", _("Colleague joined the call")
+    INVITED = "invited", _("Invited to the call")
+    GUEST_JOINED = "guest_joined", _("Guest joined")
+    GUEST_REMOVED = "guest_removed", _("Guest removed")
+    # Location and evidence, each by the caller's consent.
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    LOCATION_SHARED = "location_shared", _("Location shared")
+    SNAPSHOT_TAKEN = "snapshot_taken", _("Evidence snapshot taken")
+    PHOTO_RECEIVED = "photo_received", _("Photo received from the caller")
+    # Poor connections: what the call stepped down (or back up) to.
+    MEDIA_MODE = "media_mode", _("Call mode changed")
+    RECONNECTED = "reconnected", _("Reconnected")
+    # Wrap-up after the call.
+    OUTCOME_RECORDED = "outcome_recorded", _("Outcome recorded")
 
 
 class SessionEvent(AppendOnlyModel):

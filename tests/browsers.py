@@ -13,6 +13,8 @@ from channels.layers import channel_layers
 from channels.testing import ChannelsLiveServerTestCase
 from django.db import connections
 
+from tests.sockets import close_every_connection
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--use-fake-device-for-media-stream",
@@ -55,6 +57,9 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
 
     @classmethod
     def setUpClass(cls):
+        # SQLite's rule: no connection may be open across a fork, in any thread.
+        close_every_connection()
+        SyncToAsync.single_thread_executor.shutdown(wait=False)
         SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
         channel_layers.backends = {}
         connections.close_all()

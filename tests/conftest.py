@@ -1,6 +1,7 @@
 import pytest
 
 from tests.personas import make_personas
+from tests.sockets import close_every_connection
 
 
 @pytest.fixture
@@ -25,6 +26,17 @@ def _fast_passwords(request, settings):
     # Not for browser tests: their server process was started with the real hashers.
     if request.node.get_closest_marker("e2e") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _close_left_over_connections():
+    """No database connection outlives the test that opened it, whatever thread or task opened it.
+
+    See close_every_connection: on SQLite a left-over connection turned a later test's
+    read of the database file plus a worker's exit into "disk I/O error" for the rest of the run.
+    """
+    yield
+    close_every_connection()
 
 
 @pytest.fixture(scope="session", autouse=True)

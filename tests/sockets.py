@@ -7,10 +7,14 @@ tests using these helpers need `@pytest.mark.django_db(transaction=True)`.
 """
 
 import json
+import weakref
 from dataclasses import dataclass
 
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 from django.test import Client
 
 from response_platform.asgi import application
@@ -22,6 +26,40 @@ from video.presence import DEVICE_COOKIE
 ORIGIN = "http://localhost:8000"
 # Generous: the consumer's database work runs in a thread, and CI machines are slow.
 TIMEOUT = 5
+
+
+# Every database connection opened in this process, whatever thread or asyncio task opened it.
+_opened: "weakref.WeakSet[BaseDatabaseWrapper]" = weakref.WeakSet()
+
+
+@receiver(connection_created)
+def _remember(sender, connection: BaseDatabaseWrapper, **kwargs) -> None:
+    _opened.add(connection)
+
+
+def close_every_connection() -> None:
+    """Close the database connections that Django's test teardown cannot see.
+
+    Teardown closes the connections of the test's own thread and asyncio context. But
+    Django keeps a connection per thread and, in async code, per task context: consumers
+    tested in-process open theirs on asgiref's sync thread, and async tests open theirs in
+    contexts that are gone by teardown, yet the connections live on. On SQLite that is
+    not merely untidy. When any code in this process closes a file descriptor of the
+    database file (a test reading the file's bytes does), POSIX drops every lock this
+    process holds on it, and a long-lived connection keeps believing it holds them. The
+    next process to close its last connection (a Celery worker stopping) then sees no other
+    user, checkpoints and deletes the -wal and -shm files, and every later connection here
+    fails with "disk I/O error". A connection inside a transaction is a test's own
+    (a TestCase class's) and is left alone.
+    """
+    for wrapper in list(_opened):
+        if wrapper.connection is None or wrapper.in_atomic_block:
+            continue
+        wrapper.inc_thread_sharing()  # it may belong to another thread, idle now that the test is over
+        try:
+            wrapper.close()
+        finally:
+            wrapper.dec_thread_sharing()
 
 
 def staff_cookie(user, *, second_factor: bool = True) -> str:

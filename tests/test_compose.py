@@ -17,7 +17,7 @@ import yaml
 
 from tests.production import BASE_DIR, PUBLIC_HOST, daphne, get, production_env
 
-STACK = {"postgres", "redis", "web", "worker", "beat", "coturn"}
+STACK = {"postgres", "redis", "web", "worker", "beat", "coturn", "proxy"}
 # Required in the env file; compose must stop, naming each, when one is missing.
 SECRETS = [
     "SECRET_KEY",
@@ -120,6 +120,36 @@ def test_no_secret_value_is_written_in_the_deployment_files():
         line.split("=", 1) for line in (BASE_DIR / "deploy/env.example").read_text().splitlines() if "=" in line
     )
     assert all(example[name] == "" for name in SECRETS if name in example)
+
+
+def caddyfile_directives() -> list[list[str]]:
+    """The Caddyfile's lines as lists of tokens, comments and blank lines left out."""
+    text = (BASE_DIR / "deploy/caddy/Caddyfile").read_text()
+    return [line.split() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_web_runs_as_several_replicas_reached_only_through_the_tls_proxy(tmp_path):
+    services = resolved(tmp_path)["services"]
+    assert services["web"]["deploy"]["replicas"] > 1
+    assert "ports" not in services["web"], "replicas share no host port: the proxy is the way in"
+    proxy = services["proxy"]
+    assert {port["target"] for port in proxy["ports"]} >= {443}
+    assert any(volume.endswith(":/etc/caddy/Caddyfile:ro") for volume in proxy["volumes"])
+    # The site the proxy serves is the public https address the app builds its links from.
+    assert proxy["environment"]["SITE_ADDRESS"] == env_file_values()["PUBLIC_BASE_URL"].rstrip("/")
+    assert proxy["environment"]["SITE_ADDRESS"].startswith("https://")
+
+
+def test_the_proxy_terminates_tls_and_forwards_every_path_websockets_included_to_every_replica():
+    directives = caddyfile_directives()
+    assert directives[0] == ["{$SITE_ADDRESS}", "{"]
+    assert ["tls", "{$TLS:internal}"] in directives
+    proxies = [d for d in directives if d[0] == "reverse_proxy"]
+    # No path matcher before the block: /ws/ goes to the app like every other path.
+    assert proxies == [["reverse_proxy", "{"]]
+    assert not any(d[0] in ("handle", "handle_path", "route", "respond", "redir") for d in directives)
+    assert ["name", "web"] in directives and ["port", "8000"] in directives  # every replica, by DNS
+    assert ["health_uri", "/healthz"] in directives
 
 
 def test_the_web_health_check_probes_healthz(tmp_path):

@@ -14,7 +14,12 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(BIN)/.installed
+# axe-core for the accessibility browser tests only (package.json); nothing from npm is served.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup: $(BIN)/.installed node_modules/.installed
 	mkdir -p var
 
 run: setup
@@ -39,6 +44,8 @@ bench: setup
 	$(BIN)/python bench/page_weight
 	$(BIN)/python bench/followups
 	$(BIN)/python bench/time_to_video
+	$(BIN)/python bench/signaling_load
+	$(BIN)/python bench/dashboard
 
 clean:
 	rm -rf var $(VENV)

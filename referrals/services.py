@@ -116,6 +116,9 @@ def make_referral(
 
 
 def _check_service(case: Case, service: SupportService) -> None:
+    if case.is_training:
+        # Every service in the directory is real: a practice case must not reach one.
+        raise ReferralError(_("This is a training case: referrals to real services are not sent."))
     if not service.active:
         raise ReferralError(_("This service is not taking referrals."))
     if not service.forces.filter(pk=case.force_id).exists():

@@ -14,11 +14,12 @@ import sys
 from daphne import cli
 from daphne.access import AccessLogGenerator
 
-JOIN_TOKEN = re.compile(r"/j/[^/?\s]+")
+# The caller's /j/<token> and a guest's /g/<token>.
+JOIN_TOKEN = re.compile(r"/([jg])/[^/?\s]+")
 
 
 def redact(request_line: str) -> str:
-    return JOIN_TOKEN.sub("/j/[token]", request_line.split("?", 1)[0])
+    return JOIN_TOKEN.sub(r"/\1/[token]", request_line.split("?", 1)[0])
 
 
 class RedactingAccessLog(AccessLogGenerator):

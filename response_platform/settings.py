@@ -111,9 +111,12 @@ INSTALLED_APPS = [
     "response_platform.sms",
     "response_platform.cases",
     "video",
+    "evidence",
     "referrals",
     "followups",
     "response_platform.retention",
+    "reviews",
+    "control_room",
 ]
 
 MIDDLEWARE = [
@@ -124,7 +127,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "response_platform.lib.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: staff pages stay English whatever the browser asks, and the
+    # caller's pages pick their language from the case or the phone's choice (video/languages.py).
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -174,6 +178,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Without it a vanished database host holds every request, and /healthz, for the OS TCP timeout (minutes).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# Threads for the signaling consumer's ORM calls, each with its own persistent connection,
+# so one socket's chat save does not hold every other socket's frames (bench/signaling_load).
+# 0 keeps asgiref's one shared thread: SQLite takes one writer at a time anyway.
+SIGNALING_DB_THREADS = (
+    int(env("SIGNALING_DB_THREADS", "4")) if DATABASES["default"]["ENGINE"].endswith("postgresql") else 0
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The live-server tests run Daphne in a child process, which cannot share an
     # in-memory database, so the test database is a file too.
@@ -200,9 +210,26 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, **_REDIS_TIMEOUTS}]},
+            "CONFIG": {
+                # Not redis-py 8's default of 100 connections: a node with 1,000 sockets has more
+                # commands in flight than that at peaks (and 1,000 was not enough at saturation),
+                # and redis-py fails the extra ones at once (MaxConnectionsError), which closes
+                # the socket, rather than waiting (bench/signaling_load).
+                "hosts": [{"address": REDIS_URL, "max_connections": 5000, **_REDIS_TIMEOUTS}],
+                # "capacity" bounds each channel, but every socket of one Daphne process shares
+                # one inbox in Redis (channels_redis keys a process's channels by its prefix), so
+                # the default 100 messages were shared by all of a node's sockets and a burst for
+                # 1,000 sockets was refused as ChannelFull. A flooding client is stopped by the
+                # consumer's token bucket, not by this.
+                "capacity": 2000,
+            },
         }
     }
+    if env("CHANNEL_LAYER") == "pubsub":
+        # Measured in bench/signaling_load only: Redis pushes each message to the process
+        # instead of one blocking pop per message. It has no capacity (no ChannelFull).
+        CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.pubsub.RedisPubSubChannelLayer"
+        del CHANNEL_LAYERS["default"]["CONFIG"]["capacity"]
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -355,7 +382,18 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English")]
+# The caller's pages, consent notices and join-link text come in these languages
+# (catalogues in locale/); staff pages are English only. Names are for staff forms.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("cy", "Welsh"),
+    ("ar", "Arabic"),
+    ("pl", "Polish"),
+    ("ur", "Urdu"),
+    ("ro", "Romanian"),
+    ("pa", "Punjabi (Gurmukhi)"),
+    ("bn", "Bengali"),
+]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -369,7 +407,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # Minified, hashed and compressed (see the module); hashed names are cached for a year by phones.
+        "BACKEND": "response_platform.lib.static_storage.MinifiedManifestStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -11,10 +11,13 @@ urlpatterns = [
     path("", include("response_platform.sms.urls")),
     path("cases/", include("response_platform.cases.urls")),
     path("", include("video.urls")),
+    path("", include("evidence.urls")),
     path("", include("referrals.urls")),
     path("portal/", include("referrals.portal_urls")),
     path("", include("followups.urls")),
     path("", include("response_platform.retention.urls")),
     path("audit/", include("response_platform.audit.urls")),
+    path("control-room/", include("control_room.urls")),
+    path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

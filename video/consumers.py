@@ -15,19 +15,23 @@ rechecks the database now and then for an end or revocation it was not told of.
 import asyncio
 import json
 import logging
+import random
 import time
 import traceback
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from response_platform.accounts.sockets import user_group
-from video import presence
+from video import guests, presence, quick_questions
 from video.ice import ice_servers
 from video.live import call_group, staff_group
 from video.models import ParticipantRole
-from video.protocol import ProtocolError, TokenBucket, parse
+from video.protocol import ProtocolError, TokenBucket, parse, sends_media
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +48,33 @@ BURST = 60
 STRIKES = 100
 STRIKES_PER_SECOND = 1
 # Frames that reach the caller: only the caller and staff who may contact victims send them.
-CALLER_CONTACT_FRAMES = {"join", "signal", "chat", "media"}
+CALLER_CONTACT_FRAMES = {"join", "signal", "chat", "media", "mode", "question", "answer"}
+# A guest (interpreter, advocate) takes part in the call and nothing else: no chat, no coaching.
+GUEST_FRAMES = {"join", "signal", "media", "leave", "ping"}
 # A rate-limited client is told on its first refused frame and then every 20th, not on each.
 RATE_LIMIT_NOTICE_EVERY = 20
+
+
+def _database_threads() -> ThreadPoolExecutor | None:
+    threads = settings.SIGNALING_DB_THREADS
+    return ThreadPoolExecutor(threads, thread_name_prefix="signaling-db") if threads else None
+
+
+_DB_THREADS = _database_threads()
+
+
+def _db(func: Callable) -> Callable[..., Awaitable]:
+    """`func` (ORM work) run off the event loop.
+
+    On PostgreSQL in a small pool of threads (SIGNALING_DB_THREADS), each with its own
+    persistent connection: on asgiref's one shared thread every socket's ORM calls queue
+    behind each other, a chat save (a write and an audit row lock) included. On SQLite,
+    that one thread, as SQLite takes one writer at a time. A socket still awaits its own
+    calls one by one, so its frames keep their order.
+    """
+    if _DB_THREADS is None:
+        return database_sync_to_async(func)
+    return database_sync_to_async(func, thread_sensitive=False, executor=_DB_THREADS)
 
 
 def _log_failure(what: str, exc: BaseException, level: int = logging.ERROR) -> None:
@@ -54,6 +82,12 @@ def _log_failure(what: str, exc: BaseException, level: int = logging.ERROR) -> N
     frames = traceback.extract_tb(exc.__traceback__)
     where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
     log.log(level, "signaling: %s failed: %s at %s", what, type(exc).__name__, where)
+
+
+def _sends(frame: dict) -> bool:
+    """A listener's description that would send media (the server refuses to relay it)."""
+    description = frame.get("description")
+    return description is not None and sends_media(description.get("sdp", ""))
 
 
 class SessionConsumer(AsyncWebsocketConsumer):
@@ -104,7 +138,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         self.strikes = TokenBucket(STRIKES_PER_SECOND, STRIKES, self.clock)
         session_id = self.scope["url_route"]["kwargs"]["session_id"]
         try:
-            identity = await database_sync_to_async(presence.identify)(self.scope, session_id)
+            identity = await _db(presence.identify)(self.scope, session_id)
         except Exception as exc:
             _log_failure("identify", exc)
             await self._close(CLOSE_TRY_AGAIN)
@@ -132,10 +166,12 @@ class SessionConsumer(AsyncWebsocketConsumer):
         if identity.role == ParticipantRole.STAFF:
             groups.append(staff_group(identity.session.pk))
             groups.append(user_group(identity.user.pk))  # closed at once if the user is disabled
+        if identity.invitation is not None:
+            groups.append(guests.invitation_group(identity.invitation.pk))  # closed at once when removed
         await self._add_groups(groups)
-        self.participant = await database_sync_to_async(presence.connect)(identity, self.channel_name)
+        self.participant = await _db(presence.connect)(identity, self.channel_name)
         self.may_talk = presence.may_talk_to_the_caller(identity)
-        self.hello = await database_sync_to_async(self._hello)()
+        self.hello = await _db(self._hello)()
 
     async def _add_groups(self, groups: list[str]) -> None:
         for group in groups:
@@ -149,7 +185,9 @@ class SessionConsumer(AsyncWebsocketConsumer):
             "you": str(self.participant.pk),
             "role": self.participant.role,
             "peers": presence.presence(self.participant.session_id),
-            "chat": presence.chat_history(self.participant.session_id),
+            # A guest sees the call, never what was said in it before they came.
+            "chat": [] if self._is_guest() else self._chat_history(),
+            "may_observe": presence.may_observe(self.participant),
         }
 
     async def disconnect(self, code):
@@ -188,6 +226,9 @@ class SessionConsumer(AsyncWebsocketConsumer):
         except ProtocolError as exc:
             await self._refuse(exc.code, exc.message)
             return
+        if self._is_guest() and frame["type"] not in GUEST_FRAMES:
+            await self._refuse("not_allowed", "Guests take part in the call only.")
+            return
         if frame["type"] in CALLER_CONTACT_FRAMES and not self.may_talk:
             await self._refuse("not_allowed", "Your role can follow this session but not take part in the call.")
             return
@@ -215,18 +256,34 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "error", "code": code, "message": message})
 
     async def on_join(self, frame):
-        if not await database_sync_to_async(presence.may_use_media)(self.participant):
+        if not await _db(presence.may_use_media)(self.participant):
             await self._error("no_consent", "Video was not agreed to.")
             return
-        peers, newly = await database_sync_to_async(presence.join_call)(self.participant)
+        observe = frame.get("mode") == "observe"
+        if observe and not await _db(presence.may_observe)(self.participant):
+            await self._error("not_allowed", "Your role cannot listen in.")
+            return
+        try:
+            peers, newly = await _db(presence.join_call)(self.participant, observe=observe)
+        except presence.CallFull:
+            await self._error("call_full", f"The call already has {presence.MAX_IN_CALL} people in it.")
+            return
         await self.send_json(
             {"type": "joined", "peers": peers, "ice_servers": ice_servers(str(self.participant.pk)), "polite": True}
         )
         if newly:
-            await self._to_call("peer.joined", {"peer": presence.describe(self.participant)})
+            peer = presence.describe(self.participant)
+            if frame.get("previous"):
+                # The others keep their media connection to this page and move it to the new id.
+                replaces = await _db(presence.reconnected)(self.participant, frame["previous"])
+                peer |= {"replaces": replaces} if replaces else {}
+            await self._to_call("peer.joined", {"peer": peer})
 
     async def on_signal(self, frame):
-        channel = await database_sync_to_async(presence.channel_of_peer)(self.participant, frame["to"])
+        if self.participant.observing and _sends(frame):
+            await self._error("observer_sends", "You are listening in: step in before sending audio or video.")
+            return
+        channel = await self._peer_channel(frame["to"])
         if channel is None:
             await self._error("unknown_peer", "That peer is not in the call.")
             return
@@ -239,29 +296,89 @@ class SessionConsumer(AsyncWebsocketConsumer):
             await self._error("not_delivered", "That did not reach the other side; try again.")
 
     async def on_chat(self, frame):
-        message = await database_sync_to_async(presence.save_chat)(self.participant, frame["text"])
+        message = await _db(presence.save_chat)(self.participant, frame["text"])
         if not await self._to_call("chat.message", {"message": message}):
             # Stored all the same: the sender sees it now, the others on their next connect.
             await self.send_json(message)
 
+    async def on_step_in(self, frame):
+        if await _db(presence.step_in)(self.participant):
+            await self._to_call("peer.stepped_in", {"peer": presence.describe(self.participant)})
+        await self.send_json({"type": "stepped-in"})
+
+    async def on_coach(self, frame):
+        """A private note between staff: fanned out on the staff group only, which the caller's
+        and guests' sockets never join, and not stored (it is advice, not the record)."""
+        if self.participant.role != ParticipantRole.STAFF or not self.may_talk:
+            await self._error("not_allowed", "Only staff in the call can send coaching notes.")
+            return
+        note = {"type": "coach.note", "from": str(self.participant.pk), "label": self.participant.label}
+        try:
+            await self.channel_layer.group_send(
+                staff_group(self.participant.session_id), note | {"text": frame["text"]}
+            )
+        except Exception as exc:
+            _log_failure("push coach", exc, logging.WARNING)
+            await self._error("not_delivered", "That did not reach the other side; try again.")
+
     async def on_media(self, frame):
         if frame["state"] == "connected":
-            await database_sync_to_async(presence.record_media_connected)(self.participant)
+            await _db(presence.record_media_connected)(self.participant)
 
     async def on_leave(self, frame):
         await self._leave(disconnected=False)
+
+    def _chat_history(self) -> list[dict]:
+        history = presence.chat_history(self.participant.session_id)
+        return quick_questions.annotate(history, presence.case_language(self.participant))
+
+    async def on_mode(self, frame):
+        await _db(presence.record_mode)(self.participant, frame["mode"], frame["reason"])
+        mode = {"from": str(self.participant.pk), "role": self.participant.role}
+        await self._to_call("call.mode", mode | {k: frame[k] for k in ("mode", "reason")})
+
+    async def on_question(self, frame):
+        if self.participant.role != ParticipantRole.STAFF:
+            await self._error("not_allowed", "Only the specialist asks questions.")
+            return
+        message = await _db(self._question)(frame)
+        if not await self._to_call("chat.message", {"message": message}):
+            await self.send_json(message)
+
+    def _question(self, frame: dict) -> dict:
+        if "id" in frame:
+            text, english = quick_questions.question(frame["id"], presence.case_language(self.participant))
+            return presence.save_question(self.participant, text, english)
+        return presence.save_question(self.participant, frame["text"], None)
+
+    async def on_answer(self, frame):
+        if self.participant.role != ParticipantRole.VICTIM:
+            await self._error("not_allowed", "Only the caller answers questions.")
+            return
+        message = await _db(self._answer)(frame)
+        if message is None:
+            await self._error("unknown_question", "That question is not in this session.")
+        elif not await self._to_call("chat.message", {"message": message}):
+            await self.send_json(message)
+
+    def _answer(self, frame: dict) -> dict | None:
+        if not presence.question_was_asked(self.participant, frame["to"]):
+            return None
+        text, english = quick_questions.answer(frame["answer"], presence.case_language(self.participant))
+        return presence.save_chat(self.participant, text) | {"answer": True, "english": english, "to": frame["to"]}
 
     async def on_ping(self, frame):
         await self.send_json({"type": "pong"})
 
     async def _leave(self, *, disconnected: bool) -> None:
         try:
-            was_in_call = await database_sync_to_async(presence.leave)(self.participant, disconnected=disconnected)
+            was_in_call = await _db(presence.leave)(self.participant, disconnected=disconnected)
         except Exception as exc:
             _log_failure("leave", exc)
             return
         if was_in_call:
-            await self._to_call("peer.left", {"peer": presence.describe(self.participant)})
+            # "dropped": the socket went, not the person; their media may still flow, and they may come back.
+            await self._to_call("peer.left", {"peer": presence.describe(self.participant) | {"dropped": disconnected}})
 
     async def _to_call(self, kind: str, body: dict) -> bool:
         """Tell everyone on the session's socket; False when the layer failed (logged, not raised)."""
@@ -276,8 +393,13 @@ class SessionConsumer(AsyncWebsocketConsumer):
 
     async def _recheck_forever(self) -> None:
         interval = presence.heartbeat_seconds()
+        # The first beat at a random point of the interval: sockets that connected together
+        # (a node restarting, a thousand at once in bench/signaling_load) would otherwise
+        # recheck in the same instant every interval, and queue every frame behind them.
+        pause = random.uniform(interval / 5, interval)  # noqa: S311 (spreading load, not a secret)
         while not self.closing:
-            await asyncio.sleep(interval)
+            await asyncio.sleep(pause)
+            pause = interval
             try:
                 await self._recheck()
             except asyncio.CancelledError:
@@ -286,7 +408,8 @@ class SessionConsumer(AsyncWebsocketConsumer):
                 _log_failure("recheck", exc)
 
     async def _recheck(self) -> None:
-        reason = await database_sync_to_async(presence.standing)(self.scope, self.participant)
+        self._forget_peers()  # a peer.left push the layer lost is made good here
+        reason = await _db(presence.standing)(self.scope, self.participant)
         if reason == "forbidden":
             await self._close(CLOSE_FORBIDDEN)
         elif reason is not None:
@@ -294,6 +417,32 @@ class SessionConsumer(AsyncWebsocketConsumer):
         else:
             # Redis keeps nothing across a restart, group memberships included; renewing is idempotent.
             await self._add_groups(list(self.groups_joined))
+
+    # --- the peers' channels, remembered ------------------------------------------
+
+    async def _peer_channel(self, peer_id: str) -> str | None:
+        """The peer's channel: from the database the first time, then from memory.
+
+        A database look-up for every ICE candidate ran on the one thread that serves every
+        socket's ORM calls, and capped the relay (bench/signaling_load). The database stays
+        the record: what is remembered is forgotten whenever a peer joins or leaves, at every
+        recheck, and a peer the database does not know is never remembered.
+        """
+        known = self._known_peers()
+        channel = known.get(peer_id)
+        if channel is None:
+            channel = await _db(presence.channel_of_peer)(self.participant, peer_id)
+            if channel is not None:
+                known[peer_id] = channel
+        return channel
+
+    def _known_peers(self) -> dict[str, str]:
+        if not hasattr(self, "_peer_channels"):
+            self._peer_channels: dict[str, str] = {}
+        return self._peer_channels
+
+    def _forget_peers(self) -> None:
+        self._known_peers().clear()
 
     def _stop_watchdog(self) -> None:
         if self.watchdog is not None and self.watchdog is not asyncio.current_task():
@@ -303,11 +452,13 @@ class SessionConsumer(AsyncWebsocketConsumer):
     # --- messages from the channel layer ------------------------------------------
 
     async def peer_joined(self, message):
+        self._forget_peers()
         peer = message["peer"]
         if peer["id"] != str(self.participant.pk):
             await self.send_json({"type": "peer-joined", "peer": peer, "polite": False})
 
     async def peer_left(self, message):
+        self._forget_peers()
         if message["peer"]["id"] != str(self.participant.pk):
             await self.send_json({"type": "peer-left", "peer": message["peer"]})
 
@@ -315,7 +466,29 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self.send_json({k: v for k, v in message.items() if k != "type"} | {"type": "signal"})
 
     async def chat_message(self, message):
-        await self.send_json(message["message"])
+        if not self._is_guest():
+            await self.send_json(message["message"])
+
+    async def peer_stepped_in(self, message):
+        if message["peer"]["id"] != str(self.participant.pk):
+            await self.send_json({"type": "peer-stepped-in", "peer": message["peer"]})
+
+    async def coach_note(self, message):
+        # Only staff sockets are in the staff group; checked again so a mistake elsewhere cannot leak it.
+        if self.participant.role == ParticipantRole.STAFF:
+            await self.send_json({k: v for k, v in message.items() if k != "type"} | {"type": "coach"})
+
+    async def invitation_removed(self, message):
+        await self.send_json({"type": "closed", "reason": "removed"})
+        await self._close(CLOSE_FORBIDDEN)
+        await self._leave(disconnected=True)  # the others drop them now, not when the socket finishes closing
+
+    def _is_guest(self) -> bool:
+        return self.participant is not None and self.participant.role == ParticipantRole.GUEST
+
+    async def call_mode(self, message):
+        if message["from"] != str(self.participant.pk):
+            await self.send_json({k: v for k, v in message.items() if k != "type"} | {"type": "mode"})
 
     async def timeline_event(self, message):
         await self.send_json({"type": "event", "event": message["event"]})
@@ -324,8 +497,8 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self._close(CLOSE_FORBIDDEN)
 
     async def session_closed(self, message):
-        if message["reason"] == "revoked" and self.participant.role == ParticipantRole.STAFF:
-            return  # revoking the caller's link does not end the specialist's page
+        if message["reason"] == "revoked" and self.participant.role != ParticipantRole.VICTIM:
+            return  # revoking the caller's link does not end the specialist's or a guest's page
         await self.send_json({"type": "closed", "reason": message["reason"]})
         await self._close(CLOSE_SESSION_ENDED)
 

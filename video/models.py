@@ -117,10 +117,54 @@ class Participant(models.Model):
     # Renewed by the open socket; a row that stops being renewed belonged to a
     # server process that died without saying goodbye.
     last_seen = models.DateTimeField(default=timezone.now)
+    # Listening in: receives the call, sends nothing, until they step in.
+    observing = models.BooleanField(default=False)
+    # How an invited officer or guest got in, so removing the invitation closes this socket.
+    invitation = models.ForeignKey(
+        "CallInvitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="participants"
+    )
 
     @property
     def label(self) -> str:
         return str(self.get_role_display())
+
+
+class InviteeKind(models.TextChoices):
+    OFFICER = "officer", _("Officer")
+    INTERPRETER = "interpreter", _("Interpreter")
+    ADVOCATE = "advocate", _("Advocate")
+
+
+class CallInvitation(models.Model):
+    """Someone asked into one call: an officer of the force (their own sign-in), or a guest
+    (interpreter, advocate) with a single-use link bound to the device that opens it.
+
+    Holds no contact details: a guest's number lives only on the SmsMessage that carried the
+    link, and an email address is never stored."""
+
+    session = models.ForeignKey(VideoSession, on_delete=models.CASCADE, related_name="invitations")
+    kind = models.CharField(max_length=16, choices=InviteeKind.choices)
+    # The officer invited (null for a guest).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Guests only: SHA-256 of the link's token, and of the secret in the cookie of the device that opened it.
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    device_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # "sms" or "email" for a guest's link; blank for an officer.
+    sent_by = models.CharField(max_length=8, blank=True)
+    sms = models.OneToOneField(
+        "sms.SmsMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="call_invitation"
+    )
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
 
 
 class EventKind(models.TextChoices):

@@ -4,6 +4,8 @@ import json
 import uuid
 from collections.abc import Callable
 
+from video.quick_questions import ANSWERS, QUESTIONS
+
 MAX_FRAME_BYTES = 32 * 1024  # an SDP offer with audio and video is about 6 KB
 MAX_CHAT_CHARS = 2000
 MAX_SDP_CHARS = 30000
@@ -12,6 +14,13 @@ MAX_SHORT_CHARS = 64  # sdpMid, usernameFragment
 MEDIA_MODES = {"video", "audio", "none"}
 DESCRIPTION_TYPES = {"offer", "answer", "rollback", "pranswer"}
 MEDIA_STATES = {"connected", "failed"}
+# "observe": listen in, receiving only (staff); "participate": the usual two-way call.
+JOIN_MODES = {"observe", "participate"}
+MAX_COACH_CHARS = 1000
+# The call's rungs on a poor connection, best first; "chosen" is the caller's own pick.
+CALL_MODES = {"video", "low", "audio", "text"}
+MODE_REASONS = {"auto", "chosen"}
+MAX_QUESTION_CHARS = 300
 
 
 class ProtocolError(Exception):
@@ -63,7 +72,25 @@ def _join(frame: dict) -> dict:
     media = frame.get("media", "video")
     if not _one_of(media, MEDIA_MODES):
         raise ProtocolError("bad_frame", "media must be video, audio or none.")
-    return {"type": "join", "media": media}
+    mode = frame.get("mode", "participate")
+    if not _one_of(mode, JOIN_MODES):
+        raise ProtocolError("bad_frame", "mode must be observe or participate.")
+    clean = {"type": "join", "media": media}
+    if mode == "observe":
+        clean["mode"] = mode
+    # A page whose socket dropped names its old participant, so peers keep their connection to it.
+    if frame.get("previous") is not None:
+        clean["previous"] = _uuid(frame["previous"], "'previous' must name this page's earlier participant.")
+    return clean
+
+
+def _uuid(value, message: str) -> str:
+    if isinstance(value, str):
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            pass
+    raise ProtocolError("bad_frame", message)
 
 
 def _signal(frame: dict) -> dict:
@@ -128,6 +155,61 @@ def _media(frame: dict) -> dict:
     return {"type": "media", "state": frame["state"]}
 
 
+def _mode(frame: dict) -> dict:
+    if not _one_of(frame.get("mode"), CALL_MODES) or not _one_of(frame.get("reason", "auto"), MODE_REASONS):
+        raise ProtocolError("bad_frame", "mode must be video, low, audio or text; reason auto or chosen.")
+    return {"type": "mode", "mode": frame["mode"], "reason": frame.get("reason", "auto")}
+
+
+def _question(frame: dict) -> dict:
+    """A fixed question by id, or the specialist's own words to be answered yes or no."""
+    if "id" in frame:
+        if not _one_of(frame["id"], set(QUESTIONS)):
+            raise ProtocolError("bad_frame", "Unknown question.")
+        return {"type": "question", "id": frame["id"]}
+    text = frame.get("text")
+    if not isinstance(text, str) or not text.strip() or not _is_text(text, MAX_QUESTION_CHARS):
+        raise ProtocolError("bad_frame", f"A question needs an id or up to {MAX_QUESTION_CHARS} characters of text.")
+    return {"type": "question", "text": text.strip()}
+
+
+def _answer(frame: dict) -> dict:
+    to = frame.get("to")
+    if not isinstance(to, int) or isinstance(to, bool) or to < 1 or not _one_of(frame.get("answer"), set(ANSWERS)):
+        raise ProtocolError("bad_frame", "An answer names the question ('to') and is yes or no.")
+    return {"type": "answer", "to": to, "answer": frame["answer"]}
+
+
+def _coach(frame: dict) -> dict:
+    text = frame.get("text")
+    if not isinstance(text, str) or not text.strip() or not _is_text(text, MAX_COACH_CHARS):
+        raise ProtocolError("bad_frame", f"A coaching note needs text, at most {MAX_COACH_CHARS} characters.")
+    return {"type": "coach", "text": text.strip()}
+
+
+def sends_media(sdp: str) -> bool:
+    """Whether a session description offers to send audio or video: an m-section with a track
+    (a=msid or a=ssrc) whose direction is sendrecv or sendonly (sendrecv when none is given,
+    at the section's or the session's level). A listener's page must never do that."""
+    session_part, *sections = sdp.split("\nm=")
+    default = _direction(session_part.splitlines(), "sendrecv")
+    for section in sections:
+        lines = [line.strip() for line in section.splitlines()]
+        if not lines or lines[0].split(" ", 1)[0] not in ("audio", "video"):
+            continue
+        has_track = any(line.startswith(("a=msid:", "a=ssrc:")) for line in lines)
+        if has_track and _direction(lines, default) in ("sendrecv", "sendonly"):
+            return True
+    return False
+
+
+def _direction(lines: list[str], default: str) -> str:
+    for line in lines:
+        if line.strip() in ("a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"):
+            return line.strip()[2:]
+    return default
+
+
 def _bare(frame: dict) -> dict:
     return {"type": frame["type"]}
 
@@ -139,6 +221,11 @@ VALIDATORS: dict[str, Callable[[dict], dict]] = {
     "media": _media,
     "leave": _bare,
     "ping": _bare,
+    "step_in": _bare,
+    "coach": _coach,
+    "mode": _mode,
+    "question": _question,
+    "answer": _answer,
 }
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from control_room import live as dashboard
 from response_platform.audit.actions import AuditAction
 from response_platform.audit.service import record
 from response_platform.lib.crypto import sha256_hex
@@ -93,10 +94,11 @@ def send_join_link(
     now = timezone.now()
     expires_at = expires_at or now + timedelta(minutes=force.join_link_minutes)
     minutes = _minutes_left(now, expires_at)
+    wording = sms_wording.template_for(force, session.case.preferred_language)
     sms = queue_sms(
         to=session.case.victim_phone,
-        body=sms_wording.render(force.sms_template, sms_wording.join_url(token), minutes),
-        record_body=sms_wording.render(force.sms_template, "[link]", minutes),
+        body=sms_wording.render(wording, sms_wording.join_url(token), minutes),
+        record_body=sms_wording.render(wording, "[link]", minutes),
     )
     link = JoinLink.objects.create(
         session=session, token_hash=token_hash, expires_at=expires_at, valid_from=valid_from, sms=sms
@@ -147,11 +149,15 @@ def _set_state(session: VideoSession, state: str) -> None:
         session.ended_at = timezone.now()
         fields.append("ended_at")
     session.save(update_fields=fields)
+    dashboard.session_changed(session.pk)
 
 
 def move_state(session_id, *, from_states: set, to: str) -> bool:
     """Conditional transition, safe when two sockets race to make it."""
-    return bool(VideoSession.objects.filter(pk=session_id, state__in=from_states).update(state=to))
+    moved = bool(VideoSession.objects.filter(pk=session_id, state__in=from_states).update(state=to))
+    if moved:
+        dashboard.session_changed(session_id)
+    return moved
 
 
 # --- The caller's device ------------------------------------------------------
@@ -186,6 +192,7 @@ def redeem(token: str, device_secret: str | None) -> tuple[JoinLink, str] | None
         link.device_hash = sha256_hex(device_secret)
         link.save(update_fields=["redeemed_at", "device_hash"])
         record_event(case=link.session.case, session=link.session, kind=EventKind.LINK_OPENED)
+        dashboard.session_changed(link.session_id)
     return link, device_secret
 
 
@@ -220,6 +227,7 @@ def record_consent(session: VideoSession, *, decisions: dict[str, bool], languag
             record(AuditAction.COLLECTION, consent, detail="consent given on the caller's device")
             kind = EventKind.CONSENT_GRANTED if granted else EventKind.CONSENT_REFUSED
             record_event(case=session.case, session=session, kind=kind, detail=str(scope))
+        dashboard.session_changed(session.pk)
 
 
 @transaction.atomic

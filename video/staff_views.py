@@ -5,13 +5,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from control_room import handoff
 from response_platform.accounts.permissions import can_contact_victims, can_view_cases
 from response_platform.audit.actions import AuditAction
 from response_platform.audit.service import record
 from response_platform.cases.selectors import get_case_for
 from response_platform.lib.headers import allows_media
 from response_platform.lib.phones import masked
-from video import selectors, services
+from video import invite_views, selectors, services
 from video.events import serialise
 
 
@@ -34,9 +35,10 @@ def start(request, case_id):
 
 @allows_media
 def detail(request, session_id):
-    if not can_view_cases(request.user):
-        raise PermissionDenied
-    session = selectors.get_session_for(request.user, session_id)
+    # Staff who may view cases, or an officer invited into this call.
+    session = invite_views.session_for_page(request.user, session_id)
+    if handoff.outcome_asked(request, session.pk):  # the call page reloaded itself as the call ended
+        return redirect("control_room:wrap-up", session_id=session.pk)
     record(AuditAction.CONSULTATION, session, actor=request.user, detail="video session page")
     link = session.links.select_related("sms").order_by("-created_at").first()
     context = {
@@ -47,6 +49,7 @@ def detail(request, session_id):
         "timeline": selectors.with_durations(selectors.timeline(session)),
         "can_contact": can_contact_victims(request.user),
         "title": _("Video session"),
+        **invite_views.page_extras(request.user, session),
     }
     return render(request, "video/session.html", context)
 
@@ -97,4 +100,6 @@ def end(request, session_id):
     _contact_allowed(request)
     session = selectors.get_session_for(request.user, session_id)
     services.end_session(session, by=request.user)
-    return redirect("video:session", session_id=session.pk)
+    # Ending a call asks for its outcome and shows what is still to do on the case.
+    handoff.ask_for_outcome(request, session.pk)
+    return redirect("control_room:wrap-up", session_id=session.pk)

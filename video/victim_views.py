@@ -9,6 +9,7 @@ import re
 from functools import wraps
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
@@ -18,7 +19,7 @@ from response_platform.accounts.models import DEFAULT_SAFE_EXIT_URL
 from response_platform.lib import throttle
 from response_platform.lib.crypto import sha256_hex
 from response_platform.lib.headers import allows_media
-from video import services
+from video import languages, services
 from video.models import ConsentDecision, ConsentScope, JoinLink
 from video.notices import NOTICE_VERSION, consent_notice
 from video.presence import DEVICE_COOKIE
@@ -39,6 +40,20 @@ LINK_PREVIEW = re.compile(
 )
 
 
+def redemption_refused(request) -> int | None:
+    """The status to refuse this request's link redemption with, or None if it may redeem.
+
+    Caller's and guest's links share the rule: 429 once this address has tried too many
+    links; 200 (a harmless page, no 405 that Django would log with the path) for anything
+    but a person's tap, a GET from a browser that is not a messaging app's preview."""
+    attempts = throttle.hit(f"redeem:{throttle.client_ip(request)}", settings.JOIN_REDEMPTION_WINDOW)
+    if attempts > settings.JOIN_REDEMPTION_LIMIT:
+        return 429
+    if request.method != "GET" or LINK_PREVIEW.search(request.headers.get("User-Agent", "")):
+        return 200
+    return None
+
+
 def victim_page(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -51,8 +66,24 @@ def victim_page(view):
     return wrapped
 
 
+# A phone on a weak signal downloads these pages before anything else (bench/page_weight).
+# Compressing them is safe from BREACH: they reflect nothing a third party sends and hold
+# no secret (no CSRF token; the device cookie never appears in the body).
+_GZIP = GZipMiddleware(lambda request: None)
+
+
+def _page(request, template: str, context: dict, language: str, status: int = 200):
+    """Render a caller's page wholly in `language`, with the switcher to change it."""
+    with translation.override(language):
+        context = {**context, "languages": languages.choices(), "language": language}
+        response = render(request, template, context, status=status)
+    response["Content-Language"] = language
+    return _GZIP.process_response(request, response)
+
+
 def _invalid(request, status=404):
-    response = render(request, "victim/invalid.html", {"safe_exit_url": DEFAULT_SAFE_EXIT_URL}, status=status)
+    context = {"safe_exit_url": DEFAULT_SAFE_EXIT_URL}
+    response = _page(request, "victim/invalid.html", context, languages.for_request(request), status=status)
     # Django logs every 4xx with its path, and /j/ paths carry the token: a
     # rate-limited caller's link is still live. This line says what happened instead.
     response._has_been_logged = True
@@ -63,13 +94,13 @@ def _invalid(request, status=404):
 
 @victim_page
 def redeem(request, token):
-    attempts = throttle.hit(f"redeem:{throttle.client_ip(request)}", settings.JOIN_REDEMPTION_WINDOW)
-    if attempts > settings.JOIN_REDEMPTION_LIMIT:
+    refused = redemption_refused(request)
+    if refused == 429:
         return _invalid(request, status=429)
-    # Only a person's tap (a GET from a browser) redeems. Anything else gets the
-    # same harmless page whatever the token, and no 405 that Django would log with the path.
-    if request.method != "GET" or LINK_PREVIEW.search(request.headers.get("User-Agent", "")):
-        return render(request, "victim/preview.html", {"safe_exit_url": DEFAULT_SAFE_EXIT_URL})
+    # Only a person's tap redeems. Anything else gets the same harmless page whatever the token.
+    if refused:
+        context = {"safe_exit_url": DEFAULT_SAFE_EXIT_URL}
+        return _page(request, "victim/preview.html", context, languages.for_request(request))
     if _not_open_yet(token):
         return _invalid(request)
     result = services.redeem(token, request.COOKIES.get(DEVICE_COOKIE))
@@ -99,6 +130,8 @@ def _context(request, link, **extra):
     force = link.session.case.force
     return {
         "safe_exit_url": force.safe_exit_url,
+        # A practice call: the colleague playing the caller sees it is not real.
+        "training": link.session.case.is_training,
         "in_app_browser": bool(IN_APP_BROWSER.search(request.headers.get("User-Agent", ""))),
         **extra,
     }
@@ -111,13 +144,17 @@ def home(request):
     if link is None:
         return _invalid(request)
     session = link.session
-    with translation.override(session.case.preferred_language):
-        video = services.current_consent(session, ConsentScope.VIDEO)
-        if video is None:
-            context = _context(request, link, notice=consent_notice(), notice_version=NOTICE_VERSION)
-            return render(request, "victim/consent.html", context)
-        context = _context(request, link, session=session, video_allowed=video == ConsentDecision.GRANTED)
-        return render(request, "victim/call.html", context)
+    language = languages.for_request(request, session.case.preferred_language)
+    video = services.current_consent(session, ConsentScope.VIDEO)
+    if video is None:
+        # The notice is built in the language the page is drawn in, and the form posts that
+        # language back, so the consent record hashes exactly the words shown.
+        with translation.override(language):
+            notice = consent_notice()
+        context = _context(request, link, notice=notice, notice_version=NOTICE_VERSION)
+        return _page(request, "victim/consent.html", context, language)
+    context = _context(request, link, session=session, video_allowed=video == ConsentDecision.GRANTED)
+    return _page(request, "victim/call.html", context, language)
 
 
 def _posted_from_this_site(request) -> bool:
@@ -146,7 +183,26 @@ def consent(request):
         ConsentScope.VIDEO: request.POST.get("video") == "yes",
         ConsentScope.LOCATION: request.POST.get("location") == "yes",
     }
-    language = session.case.preferred_language
+    # The language the notice was shown in, posted back by the form; the case's otherwise.
+    language = languages.supported(request.POST.get("language")) or languages.for_request(
+        request, session.case.preferred_language
+    )
     with translation.override(language):  # the hash is of the notice in the language shown
         services.record_first_consent(session, decisions=decisions, language=language)
     return redirect("video:victim-home")
+
+
+@csrf_exempt  # as consent(): the browser's word on where the post came from protects it
+@victim_page
+@require_POST
+def choose_language(request):
+    """The switcher on every caller's page: this phone's pages from now on speak `language`.
+
+    A plain form post, so it works without JavaScript; back to the caller's page after."""
+    if not _posted_from_this_site(request):
+        return _invalid(request)
+    response = redirect("video:victim-home")
+    code = languages.supported(request.POST.get("language"))
+    if code:
+        languages.remember(response, code)
+    return response

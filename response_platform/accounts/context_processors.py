@@ -4,9 +4,13 @@ from django.utils.functional import SimpleLazyObject
 
 from response_platform.accounts.permissions import (
     can_contact_victims,
+    can_log_incidents,
+    can_review_incidents,
     can_see_escalations,
+    can_see_review_stats,
     can_view_audit,
     can_view_cases,
+    can_view_dashboard,
     is_support_worker,
 )
 
@@ -26,9 +30,24 @@ def _navigation(user) -> dict:
         return {}
     return {
         "cases": True,
+        "dashboard": can_view_dashboard(user),
         "escalations": can_see_escalations(user) and escalation_count_for(user),
         "may_see_escalations": can_see_escalations(user),
         "replies": unread_reply_count_for(user),
         "may_contact": can_contact_victims(user),
         "may_audit": can_view_audit(user),
+        **_review_links(user),
+    }
+
+
+def _review_links(user) -> dict:
+    """Reviews of call handlers' decisions: one count each, for the role that acts on it."""
+    from reviews.selectors import queue_size, unacknowledged_feedback_count
+
+    return {
+        "my_incidents": can_log_incidents(user),
+        "new_feedback": can_log_incidents(user) and unacknowledged_feedback_count(user),
+        "review_queue": can_review_incidents(user),
+        "queue_size": can_review_incidents(user) and queue_size(user),
+        "review_stats": can_see_review_stats(user),
     }

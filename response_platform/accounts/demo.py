@@ -21,6 +21,7 @@ DEMO_USERS = [
 def seed() -> list[tuple[User, TOTPDevice]]:
     """Create what is missing and leave the rest alone, so running it twice changes nothing."""
     from referrals.demo import attach_demo_support_worker, seed_services
+    from reviews.demo import seed_reviews
 
     force, _ = Force.objects.get_or_create(code=DEMO_FORCE_CODE, defaults={"name": "Demo Constabulary"})
     seed_services(force)
@@ -34,6 +35,7 @@ def seed() -> list[tuple[User, TOTPDevice]]:
             attach_demo_support_worker(user)
         device, _ = TOTPDevice.objects.get_or_create(user=user, name="demo", defaults={"confirmed": True})
         seeded.append((user, device))
+    seed_reviews(force)
     return seeded
 
 

@@ -16,7 +16,8 @@ from response_platform.accounts.permissions import is_support_worker, is_verifie
 # other way (device cookie, provider signature) or need no identity at all;
 # /healthz is answered before this middleware (response_platform.health).
 # Signing out must work for a session that never finished the second factor.
-PUBLIC_PREFIXES = ("/j/", "/v/", "/webhooks/", "/static/", "/login/", "/logout/")
+# /g/: an invited interpreter or advocate, who has a device cookie and no account.
+PUBLIC_PREFIXES = ("/j/", "/v/", "/g/", "/webhooks/", "/static/", "/login/", "/logout/")
 # Support workers (of a service, not a force) may use the portal and nothing else.
 PORTAL_PREFIX = "/portal/"
 

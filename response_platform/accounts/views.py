@@ -10,13 +10,24 @@ from django_otp import login as otp_login
 from response_platform.accounts import fresh_otp
 from response_platform.accounts.forms import ReauthForm, StaffLoginForm
 from response_platform.accounts.middleware import SIGNED_OUT_NOTICE
-from response_platform.accounts.permissions import is_support_worker
+from response_platform.accounts.permissions import can_log_incidents, is_officer, is_support_worker
 from response_platform.lib import throttle
 
 
 def home(request):
-    """Support workers start in their service's inbox, control-room staff in the case list."""
-    return redirect("portal:inbox" if is_support_worker(request.user) else "cases:list")
+    """Support workers start in their service's inbox, call handlers at their incidents and
+    feedback, officers at the calls they were invited to, other control-room staff at the live
+    dashboard they keep open all shift."""
+    if is_support_worker(request.user):
+        return redirect("portal:inbox")
+    if is_officer(request.user):
+        # Officers see only the calls they were invited to. (Imported here: video builds on accounts.)
+        from video.invite_views import officer_start
+
+        return officer_start(request)
+    if can_log_incidents(request.user):
+        return redirect("reviews:mine")
+    return redirect("control_room:dashboard")
 
 
 @sensitive_post_parameters("password", "otp_token")

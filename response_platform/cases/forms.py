@@ -17,6 +17,9 @@ class CaseForm(forms.Form):
         label=_("The caller confirmed it is safe to text this number"),
         error_messages={"required": _("Confirm with the caller that it is safe to text this number.")},
     )
+    is_training = forms.BooleanField(
+        label=_("Training case (a colleague plays the caller; no real text is sent)"), required=False
+    )
 
     def clean_victim_phone(self):
         return normalise_mobile(self.cleaned_data["victim_phone"])

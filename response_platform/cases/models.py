@@ -39,6 +39,9 @@ class Case(models.Model):
     legal_hold_at = models.DateTimeField(null=True, blank=True)
     # Set when retention pseudonymised the caller's number and erased their contact details.
     contact_erased_at = models.DateTimeField(null=True, blank=True)
+    # A practice case: a colleague plays the caller. Texts go to the dev outbox only,
+    # referrals to real services are refused, and no statistic counts it.
+    is_training = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -17,7 +17,11 @@ PANELS = {
     "referrals": "referrals.case_views.case_panel",
     "followups": "followups.views.case_panel",
     "replies": "response_platform.sms.inbound_views.case_panel",
+    "wrapup": "control_room.views.case_panel",
 }
+# The wrap-up checklist is computed from these panels' records, and the control-room
+# dashboard shows them: a change to one reloads both.
+CHECKLIST_SOURCES = {"risk", "referrals", "followups", "wrapup"}
 
 
 def case_group(case_id) -> str:
@@ -29,6 +33,12 @@ def case_panel_changed(case_id, name: str) -> None:
     if name not in PANELS:  # a typo in the caller; not an assert, which python -O would drop
         raise ValueError(name)
     panel_changed(case_group(case_id), name)
+    if name in CHECKLIST_SOURCES:
+        from control_room.live import case_changed
+
+        if name != "wrapup":
+            panel_changed(case_group(case_id), "wrapup")
+        case_changed(case_id)
 
 
 def render_panel(request, case, name: str) -> str:

@@ -7,7 +7,9 @@ from response_platform.lib.crypto import blind_index
 from response_platform.lib.phones import normalise_mobile
 
 
-def create_case(*, by, incident_reference: str, victim_phone: str, preferred_language: str) -> Case:
+def create_case(
+    *, by, incident_reference: str, victim_phone: str, preferred_language: str, is_training: bool = False
+) -> Case:
     """Open a case in the user's force. The caller has confirmed it is safe to text the number.
 
     The number is normalised here as well as in the form, so the blind index is
@@ -15,10 +17,10 @@ def create_case(*, by, incident_reference: str, victim_phone: str, preferred_lan
     """
     victim_phone = normalise_mobile(victim_phone)
     with transaction.atomic():
-        return _create(by, incident_reference, victim_phone, preferred_language)
+        return _create(by, incident_reference, victim_phone, preferred_language, is_training)
 
 
-def _create(by, incident_reference: str, victim_phone: str, preferred_language: str) -> Case:
+def _create(by, incident_reference: str, victim_phone: str, preferred_language: str, is_training: bool) -> Case:
     from video.events import record_event
     from video.models import EventKind
 
@@ -30,6 +32,7 @@ def _create(by, incident_reference: str, victim_phone: str, preferred_language: 
         preferred_language=preferred_language,
         safe_to_text_confirmed=True,
         created_by=by,
+        is_training=is_training,
     )
     record_event(case=case, kind=EventKind.CASE_CREATED, actor=by)
     record(AuditAction.COLLECTION, case, actor=by, detail="case opened with the caller's number")

@@ -34,7 +34,7 @@ def case_create(request):
 
 
 def _case_fields(data):
-    return {k: data[k] for k in ("incident_reference", "victim_phone", "preferred_language")}
+    return {k: data[k] for k in ("incident_reference", "victim_phone", "preferred_language", "is_training")}
 
 
 def case_detail(request, case_id):

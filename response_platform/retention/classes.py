@@ -7,8 +7,10 @@ the value erased.
 
 | class     | period (Force field, default) | counted from              | at the end of the period                    |
 |-----------|-------------------------------|---------------------------|---------------------------------------------|
-| chat      | `retain_chat_days`, 90        | each message's `sent_at`  | chat messages deleted; locations and        |
-|           |                               |                           | snapshots too, once they exist (a hook)     |
+| chat      | `retain_chat_days`, 90        | each message's `sent_at`  | chat messages deleted                       |
+| locations | `retain_chat_days`, 90        | each row's `created_at`   | shared locations, evidence snapshots and    |
+| and       |                               |                           | photos deleted (image and hash with them)   |
+| snapshots |                               |                           |                                             |
 | contact   | `retain_contact_days`, 365    | the case's last activity¹ | number pseudonymised², contact times, safe  |
 |           |                               |                           | notes blanked; texts' number and body and   |
 |           |                               |                           | replies' number and words erased; referrals'|
@@ -16,6 +18,9 @@ the value erased.
 |           |                               |                           | scheduled follow-ups cancelled              |
 | case      | `retain_case_days`, 2190 (6y) | the case's last activity¹ | the case and everything hanging off it      |
 |           |                               |                           | deleted; a `CaseStatistic` row is kept      |
+| incident  | `retain_case_days`, 2190 (6y) | the incident's            | a call handler's incident log and its       |
+| reviews   |                               | `handled_at`              | review deleted (reviews/retention.py),      |
+|           |                               |                           | unless its linked case is on legal hold     |
 | unmatched | setting                       | `received_at`             | texts from numbers with no case deleted     |
 | replies   | `RETENTION_UNMATCHED_SMS_DAYS`|                           | (no force owns them)                        |
 |           | 30                            |                           |                                             |
@@ -53,9 +58,20 @@ re-encrypted by `manage.py rotate_keys`):
 |                                              | caller's phone (DEBUG only, never in     |           |         |
 |                                              | production)                              |           |         |
 | video.ChatMessage.text                       | chat with the caller                     | enc       | chat    |
+| evidence.LocationShare.position              | the caller's latitude, longitude and     | enc       | evidence|
+|                                              | accuracy                                 |           |         |
+| evidence.LocationShare.captured_at           | when the phone took the fix: none alone  | plain³    | evidence|
+| evidence.Snapshot.image                      | a still of the caller's video or a photo | enc⁶      | evidence|
+|                                              | they sent                                |           |         |
+| evidence.Snapshot.sha256, .size, .kind       | proof the picture is unaltered: none     | plain     | evidence|
 | video.SessionEvent.detail                    | labels and codes only                    | plain     | case    |
 | video.ConsentRecord (all fields)             | decisions, notice hashes: no content     | plain     | case    |
 | video.JoinLink.token_hash, .device_hash      | SHA-256 of secrets, never the secrets    | hash      | case    |
+| video.CallInvitation (all fields)            | who was invited (a kind, an officer),    | plain/hash| case    |
+|                                              | hashes of the guest link and device; no  |           |         |
+|                                              | contact: a guest's number is on its      |           |         |
+|                                              | sms.SmsMessage.to, an email address is   |           |         |
+|                                              | never stored                             |           |         |
 | referrals.RiskAssessment.answers, .notes,    | DASH answers and the specialist's notes  | enc       | case    |
 |   .professional_judgement_reason             |                                          |           |         |
 | referrals.RiskAssessment.level, .yes_count,  | the score and criteria (statistics keep  | plain³    | case    |
@@ -70,6 +86,14 @@ re-encrypted by `manage.py rotate_keys`):
 | referrals.SupportService.webhook_secret      | a service's secret (not personal data)   | enc       | —       |
 | followups.FollowUp.outcome                   | fixed wording and staff names: none      | plain     | case    |
 | followups.Appointment (all fields)           | times and states: no content             | plain     | case    |
+| reviews.IncidentLog.risk_answers, .notes     | what the caller said to the key risk     | enc       | incident|
+|                                              | questions; the call handler's notes      |           | reviews |
+| reviews.IncidentLog.incident_reference,      | a pointer and fixed choices: no content  | plain³    | incident|
+|   .decision, .handled_at                     |                                          |           | reviews |
+| reviews.Review.feedback                      | the reviewer's words about the handler's | enc       | incident|
+|                                              | work (staff personal data)               |           | reviews |
+| reviews.Review outcome, missed opportunities | fixed choices from a list: no content    | plain     | incident|
+|                                              |                                          |           | reviews |
 | accounts.User names, email                   | staff, not the people the cases are about| plain     | —       |
 
 ³ Personal data only by being attached to the case; no content a reader could use to find
@@ -78,6 +102,7 @@ re-encrypted by `manage.py rotate_keys`):
   wish and PECR. Only the keyed hash is kept, never the number.
 ⁵ Exists only with the dev SMS backend; it plays the part of the caller's phone, which is
   not ours to erase.
+⁶ `EncryptedBinaryField`: the image bytes as a Fernet token in a text column, rotated with the rest.
 """
 
 from dataclasses import dataclass
@@ -120,12 +145,24 @@ CONTACT = DataClass(
         "referrals.Referral.shared_data",
     ),
 )
+# Where the caller was and pictures of them: kept no longer than the chat of the same call.
+# A case that needs them longer as evidence goes on legal hold.
+EVIDENCE = DataClass(
+    name="locations and snapshots",
+    period_field="retain_chat_days",
+    fields=("evidence.LocationShare.position", "evidence.Snapshot.image", "evidence.Snapshot.sha256"),
+)
 CASE = DataClass(
     name="case record",
     period_field="retain_case_days",
     fields=("cases.Case", "everything deleted with it"),
 )
-CLASSES = (CHAT, CONTACT, CASE)
+INCIDENT_REVIEWS = DataClass(
+    name="incident reviews",
+    period_field="retain_case_days",
+    fields=("reviews.IncidentLog", "reviews.Review"),
+)
+CLASSES = (CHAT, EVIDENCE, CONTACT, CASE, INCIDENT_REVIEWS)
 
 
 def period_days(force, data_class: DataClass) -> int:

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from evidence.models import LocationShare, Snapshot
 from followups.models import FollowUp, FollowUpStatus
 from referrals.models import Referral
 from response_platform.accounts.models import Force
@@ -29,13 +30,14 @@ from response_platform.retention.classes import (
     CHAT,
     CONTACT,
     ERASED,
+    EVIDENCE,
     NON_PERSONAL_SHARED_FIELDS,
     DataClass,
     period_days,
 )
 from response_platform.retention.statistics import keep_statistics
 from response_platform.sms.models import InboundSms, SmsMessage
-from video.models import ChatMessage, JoinLink, VideoSession
+from video.models import CallInvitation, ChatMessage, JoinLink, VideoSession
 
 BATCH_SIZE = 200
 CONTACT_ERASED_OUTCOME = "Not sent: the caller's contact details were erased at the end of their retention period."
@@ -116,10 +118,12 @@ def _random_index() -> str:
 
 
 def _sms_of(case_id) -> set[int]:
-    """The texts sent to the case's caller: join links and follow-ups."""
+    """The texts sent for the case: the caller's join links and follow-ups, and guests' invitations."""
     links = JoinLink.objects.filter(session__case_id=case_id, sms__isnull=False).values_list("sms_id", flat=True)
     follow_ups = FollowUp.objects.filter(case_id=case_id, sms__isnull=False).values_list("sms_id", flat=True)
-    return set(links) | set(follow_ups)
+    # An interpreter's or advocate's mobile lives only on the text that carried their link.
+    guests = CallInvitation.objects.filter(session__case_id=case_id, sms__isnull=False).values_list("sms_id", flat=True)
+    return set(links) | set(follow_ups) | set(guests)
 
 
 # --- case records --------------------------------------------------------------------
@@ -132,8 +136,9 @@ def erase_cases(force: Force, now: datetime, batch_size: int = BATCH_SIZE) -> in
 
 def _erase_case(case_id, force: Force) -> None:
     # Only what the statistics need: nothing personal is decrypted on the way out.
-    case = Case.objects.only("pk", "force_id", "created_at").get(pk=case_id)
-    keep_statistics(case)
+    case = Case.objects.only("pk", "force_id", "created_at", "is_training").get(pk=case_id)
+    if not case.is_training:  # practice cases are left out of every statistic
+        keep_statistics(case)
     record(AuditAction.ERASURE, case, detail=_detail(force, CASE))
     # Texts are not owned by the case (a link or follow-up only points at them).
     SmsMessage.objects.filter(pk__in=_sms_of(case_id)).delete()
@@ -199,13 +204,29 @@ def erase_chat(force: Force, now: datetime, batch_size: int = BATCH_SIZE) -> int
 
 
 def erase_locations_and_snapshots(force: Force, now: datetime, batch_size: int = BATCH_SIZE) -> int:
-    """Hook for shared locations and evidence snapshots (the chat class's period).
+    """Shared locations, evidence snapshots and photos past their period (the chat class's).
 
-    Their models (`LocationShare`, `Snapshot`) do not exist yet, so there is nothing to
-    erase. When they land, delete each past `_cutoff(force, CHAT, now)` here (and a
-    snapshot's encrypted file with it) the way `erase_chat` does, with an audit entry.
-    """
-    return 0
+    The encrypted image lives in its row, so deleting the row erases the picture with it."""
+    cutoff = _cutoff(force, EVIDENCE, now)
+    kinds = ((LocationShare, "locations"), (Snapshot, "snapshots and photos"))
+    return sum(_erase_evidence(model, label, force, cutoff, batch_size) for model, label in kinds)
+
+
+def _erase_evidence(model, label: str, force: Force, cutoff: datetime, batch_size: int) -> int:
+    past = model.objects.filter(case__force=force, case__legal_hold=False, created_at__lt=cutoff).order_by("pk")
+    claim = past.select_for_update(skip_locked=True, of=("self",)).values_list("pk", "session_id")
+    done = 0
+    while True:
+        with transaction.atomic():
+            rows = list(claim[:batch_size])
+            model.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+            # One entry per session and batch, as for chat: which call lost how many, never what.
+            for session_id, count in Counter(session_id for _, session_id in rows).items():
+                session = VideoSession.objects.only("pk", "case_id").get(pk=session_id)
+                record(AuditAction.ERASURE, session, detail=_detail(force, EVIDENCE, f" ({count} {label})"))
+        done += len(rows)
+        if len(rows) < batch_size:
+            return done
 
 
 # --- replies from numbers without a case ---------------------------------------------

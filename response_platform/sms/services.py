@@ -95,7 +95,7 @@ def deliver(message_id: int) -> None:
         refuse_opted_out(message.pk)
         return
     try:
-        result = get_backend().send(to=message.to, body=message.body, status_callback=status_callback_url())
+        result = _backend_for(message.pk).send(to=message.to, body=message.body, status_callback=status_callback_url())
     except SmsError as exc:
         if exc.code == UNSUBSCRIBED:
             optout.opt_out(message.to, OptOutSource.PROVIDER)
@@ -112,6 +112,12 @@ def deliver(message_id: int) -> None:
         mark_failed(message.pk, code="", reason=UNCONFIRMED)
         return
     _record_hand_off(message.pk, result)
+
+
+def _backend_for(message_id: int):
+    from control_room.training import is_training_sms
+
+    return get_backend(training=is_training_sms(message_id))
 
 
 def _release_for_retry(message_id: int, error: SmsError) -> None:

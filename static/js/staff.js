@@ -18,27 +18,79 @@
   };
   var button = function (id) { return document.getElementById(id); };
   var lastEvent = 0;
+  var leaving = false;
+  window.addEventListener("beforeunload", function () { leaving = true; });
   timeline.querySelectorAll("tr").forEach(function (tr) { lastEvent = Math.max(lastEvent, +tr.getAttribute("data-id")); });
 
   var call = new Call({
     session: session,
     onHello: function (m) {
       m.chat.forEach(addChat);
+      button("observe").setAttribute("data-allowed", m.may_observe ? "1" : "0");
+      if (m.may_observe && !call.inCall) button("observe").hidden = false;
       var caller = m.peers.some(function (p) { return p.role === "victim"; });
       callerIs(caller ? "waiting" : "absent");
       catchUp();
     },
     onChat: function (m) { addChat(m); },
     onEvent: function (e) { addEvent(e); catchUpSoon(); },
-    onJoined: function () { say("joined"); },
-    onPeerJoined: function (p) { if (p.role === "victim") callerIs(call.inCall ? "in-call" : "waiting"); },
+    // A listener's status keeps saying so: the status is how they know the caller cannot hear them.
+    onJoined: function () { say(call.mode === "observe" ? "observing" : "joined"); },
+    onPeerJoined: function (p) {
+      if (p.role === "victim") callerIs(call.inCall ? "in-call" : "waiting");
+      if (p.observing) note("observer");
+    },
+    onPeerSteppedIn: function () { note("stepped-in"); },
+    onCoach: function (m) { addCoaching(m); },
+    onError: function (m) { if (m.code === "call_full") { say("full"); showJoin(); } },
     onPeerLeft: function (p) { if (p.role === "victim") { callerIs("left"); say("caller-left"); } },
-    onPeerState: function (id, state) { if (state === "connected") { say("connected"); callerIs("in-call"); } },
-    onRemoteStream: function (id, s) { button("remote").srcObject = s; },
+    onPeerState: function (id, state) {
+      if (state === "connected") { say(call.mode === "observe" ? "observing" : "connected"); callerIs("in-call"); }
+    },
+    onRemoteStream: function (id, s) { tiles(id, s); },
     onStatus: function () { say("reconnecting"); },
-    onClosed: function () { location.reload(); }
+    // The session ended elsewhere: reload to show the record. Not while this page is already
+    // leaving (a form such as "End session" was sent): a reload would cancel the page it goes to.
+    onClosed: function () { if (!leaving) location.reload(); }
   });
   window.currentCall = call;
+  Questions.staff(call, chatList);
+  // Connection quality per peer (RTT, loss, bitrate) and the mode each side is in.
+  var quality = new Quality(call, { onStats: showQuality, onMode: showModes, onRemoteMode: showModes });
+  window.currentQuality = quality;
+  var modes = {};
+  function showQuality(id, s) {
+    var list = button("quality");
+    var li = list.querySelector('[data-peer="' + id + '"]');
+    if (!li) {
+      li = document.createElement("li");
+      li.setAttribute("data-peer", id);
+      list.appendChild(li);
+    }
+    var info = call.info[id] || {};
+    var mode = modes[id] ? " · " + text(list, "mode-" + modes[id]) : "";
+    if (info.role === "victim") showModes({});
+    li.textContent = (info.label || "") + ": " + Quality.describe(s) + mode;
+    list.querySelectorAll("li").forEach(function (row) { if (!call.peers[row.getAttribute("data-peer")]) row.remove(); });
+  }
+  function showModes(m) {
+    if (m.from) modes[m.from] = m.mode;
+    if (m.from) reasons[m.from] = m.reason;
+    var el = button("caller-mode");
+    var key = "";
+    for (var id in modes) {
+      var info = call.info[id] || {};
+      if (info.role !== "victim" || !call.peers[id] || modes[id] === "video") continue;
+      key = (reasons[id] === "chosen" ? "chosen-" : "") + modes[id];
+    }
+    var own = quality.current();
+    if (!key && own.reason === "auto" && own.mode !== "video") key = "own-" + own.mode;
+    el.textContent = key && el.hasAttribute("data-" + key) ? text(el, key) : "";
+    el.hidden = !el.textContent;
+  }
+  var reasons = {};
+  var tiles = Call.tiles(call, button("remote"), button("remotes"));
+  var note = function (key) { var el = button("colleague-note"); el.textContent = text(el, key); el.hidden = false; };
   var addChat = Call.bindChat(call, { victim: text(chatList, "victim"), staff: text(chatList, "you") });
 
   // Pushes are at-most-once (and, on the embedded defaults, the worker cannot push
@@ -65,6 +117,7 @@
   function addEvent(e) {
     if (e.id <= lastEvent) return;
     lastEvent = e.id;
+    if (window.Evidence) window.Evidence.onEvent(e);
     var at = new Date(e.at);
     var rows = timeline.querySelectorAll("tr");
     var first = rows.length ? new Date(rows[0].getAttribute("data-at")) : at;
@@ -83,6 +136,53 @@
   }
 
   button("join").addEventListener("click", join);
+  // Listening in asks for no camera or microphone: the page only receives.
+  button("observe").addEventListener("click", observe);
+  function observe() {
+    call.observe();
+    try { sessionStorage.setItem("rp.observing", session); } catch (err) { /* ignore */ }
+    ["join", "observe"].forEach(function (id) { button(id).hidden = true; });
+    button("step-in").hidden = false;
+    button("leave").hidden = false;
+    say("observing");
+  }
+  button("step-in").addEventListener("click", function () {
+    localMedia().then(function (stream) {
+      button("local").srcObject = stream;
+      var media = !stream ? "none" : stream.getVideoTracks().length ? "video" : "audio";
+      call.stepIn(stream, media);
+      try { sessionStorage.removeItem("rp.observing"); sessionStorage.setItem("rp.joined", session); } catch (err) { /* ignore */ }
+      button("step-in").hidden = true;
+      button("mute").hidden = !stream;
+      button("camera").hidden = media !== "video";
+      say("joined");
+    });
+  });
+  var coachForm = button("coach-form");
+  if (coachForm) {
+    coachForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var input = button("coach-text");
+      var value = input.value.trim();
+      if (!value) return;
+      call.coach(value);
+      input.value = "";
+    });
+  }
+  function addCoaching(m) {
+    var list = button("coaching");
+    if (!list) return;
+    var li = document.createElement("li");
+    var who = document.createElement("strong");
+    who.textContent = (m.from === call.me ? text(list, "you") : m.label) + ": ";
+    li.appendChild(who);
+    li.appendChild(document.createTextNode(m.text));
+    list.appendChild(li);
+  }
+  function showJoin() {
+    button("join").hidden = false;
+    ["mute", "camera", "leave", "step-in"].forEach(function (id) { button(id).hidden = true; });
+  }
   // Control-room desks often have a headset but no camera: join with what there is,
   // and with nothing at all the specialist still sees, hears and types to the caller.
   function localMedia() {
@@ -98,6 +198,7 @@
       call.join(stream, media);
       try { sessionStorage.setItem("rp.joined", session); } catch (err) { /* ignore */ }
       button("join").hidden = true;
+      button("observe").hidden = true;
       button("mute").hidden = !stream;
       button("camera").hidden = media !== "video";
       button("leave").hidden = false;
@@ -108,9 +209,9 @@
   }
   button("leave").addEventListener("click", function () {
     call.leave(false);
-    try { sessionStorage.removeItem("rp.joined"); } catch (err) { /* ignore */ }
-    button("join").hidden = false;
-    ["mute", "camera", "leave"].forEach(function (id) { button(id).hidden = true; });
+    try { sessionStorage.removeItem("rp.joined"); sessionStorage.removeItem("rp.observing"); } catch (err) { /* ignore */ }
+    showJoin();
+    if (call.me) button("observe").hidden = button("observe").getAttribute("data-allowed") !== "1";
     say("left");
   });
   ["mute", "camera"].forEach(function (id) {
@@ -118,7 +219,11 @@
       var off = button(id).getAttribute("aria-pressed") !== "true";
       button(id).setAttribute("aria-pressed", off ? "true" : "false");
       call.setEnabled(id === "mute" ? "audio" : "video", !off);
+      if (id === "camera") quality.setCameraOff(off);
     });
   });
-  try { if (sessionStorage.getItem("rp.joined") === session) join(); } catch (err) { /* ignore */ }
+  try {
+    if (sessionStorage.getItem("rp.joined") === session) join();
+    else if (sessionStorage.getItem("rp.observing") === session) observe();
+  } catch (err) { /* ignore */ }
 })();

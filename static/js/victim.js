@@ -14,18 +14,41 @@
     session: session,
     onHello: function (m) { m.chat.forEach(addChat); },
     onChat: function (m) { addChat(m); },
-    onJoined: function (peers) { say(peers.length ? "joining" : "waiting"); },
-    onPeerJoined: function () { say("joining"); },
-    onPeerLeft: function (p) { if (p.role === "staff") say("waiting"); },
-    onPeerState: function (id, state) { if (state === "connected") say("connected"); },
-    onRemoteStream: function (id, s) { if (remote) remote.srcObject = s; },
+    onJoined: function (peers) {
+      peers.forEach(arrived);
+      say(peers.some(talking) ? "joining" : "waiting");
+    },
+    onPeerJoined: function (p) { arrived(p); if (p.role === "staff" && talking(p)) say("joining"); },
+    onPeerSteppedIn: function (p) { delete observers[p.id]; colleague("stepped-in"); },
+    onPeerLeft: function (p) {
+      delete observers[p.id];
+      if (p.role === "staff" && !Object.keys(call.peers).some(function (id) { return !observers[id]; })) say("waiting");
+    },
+    onPeerState: function (id, state) { if (state === "connected" && !observers[id]) say("connected"); },
+    onRemoteStream: function (id, s) { if (tiles) tiles(id, s); },
     onStatus: function () { say("reconnecting"); },
     onClosed: function () {
+      if (window.Evidence) window.Evidence.stop();
       show("step-call", false); show("step-preview", false); show("chat-form", false); show("ended", true);
       try { sessionStorage.clear(); } catch (err) { /* ignore */ }
     }
   });
   window.currentCall = call;
+  Questions.victim(call, chatList);
+  var tiles = remote ? Call.tiles(call, remote, document.getElementById("remotes")) : null;
+  // The caller is always told who else is there: a colleague listening in, or stepping in, or a guest.
+  var observers = {};
+  function talking(p) { return !p.observing; }
+  function arrived(p) {
+    if (p.observing) { observers[p.id] = true; colleague("observer"); }
+    else if (p.role === "guest") colleague("guest");
+  }
+  function colleague(key) {
+    var note = document.getElementById("colleague-notice");
+    if (!note) return;
+    note.textContent = note.getAttribute("data-" + key);
+    note.hidden = false;
+  }
   var addChat = Call.bindChat(call, { victim: chatList.getAttribute("data-you"), staff: chatList.getAttribute("data-staff") });
 
   if (root.getAttribute("data-video") !== "1") return;
@@ -33,6 +56,39 @@
     show("in-app-help", true); show("step-preview", false);
     return;
   }
+
+  // Poor connections: the call steps down by itself, and the caller may choose sound or text only.
+  var quality = new Quality(call, { onMode: showMode, onRemoteMode: showMode });
+  window.currentQuality = quality;
+  var remoteModes = {};
+  function showMode(m) {
+    if (m.from && m.role === "staff") remoteModes[m.from] = m.mode;
+    var own = quality.current();
+    var el = document.getElementById("call-mode");
+    var key = own.mode === "video" ? "" : own.reason === "chosen" ? "chosen-" + own.mode : own.mode;
+    if (own.reason === "chosen" && own.mode === "audio" && !quality.chosen) key = ""; // camera off: the button says so
+    if (!key) {
+      for (var id in remoteModes) {
+        if (call.peers[id] && (remoteModes[id] === "audio" || remoteModes[id] === "text")) key = "remote-" + remoteModes[id];
+      }
+    }
+    el.textContent = key ? el.getAttribute("data-" + key) : "";
+    el.hidden = !key;
+    el.setAttribute("data-mode", own.mode);
+  }
+  function choose(mode) {
+    quality.choose(mode);
+    ["video", "audio", "text"].forEach(function (m) {
+      document.getElementById("mode-" + m).setAttribute("aria-pressed", m === mode ? "true" : "false");
+    });
+    // Text only: no sound from the other side either, in case someone nearby could hear it.
+    document.querySelectorAll("#step-call video").forEach(function (v) { if (v.id !== "self-view") v.muted = mode === "text"; });
+    if (choices) { choices.mode = mode; remember(); }
+    showMode({});
+  }
+  ["video", "audio", "text"].forEach(function (m) {
+    document.getElementById("mode-" + m).addEventListener("click", function () { choose(m); });
+  });
 
   var preview = document.getElementById("preview-status");
   // What the caller chose (sound only, muted, camera off) outlives a reload: a page that
@@ -70,6 +126,8 @@
     document.getElementById("camera").hidden = media !== "video";
     press("mute", "audio", !choices.audio);
     press("camera", "video", !choices.video);
+    document.getElementById("mode-video").hidden = media !== "video";
+    choose(choices.mode || (media === "video" ? "video" : "audio"));
   }
   function bestMedia() { return stream.getVideoTracks().length ? "video" : "audio"; }
 
@@ -108,5 +166,6 @@
   function press(id, kind, off) {
     document.getElementById(id).setAttribute("aria-pressed", off ? "true" : "false");
     call.setEnabled(kind, !off);
+    if (kind === "video") quality.setCameraOff(off);
   }
 })();

@@ -16,13 +16,12 @@ Outcomes of a page:
 The personas: every role in Force A (the world's force) and in Force B; the workers
 of Service A (the referral's service) and Service B; Alice with her password only;
 the caller's phone for this session and a phone bound to another session; an
-anonymous browser; and an interpreter guest. Guest links do not exist yet (issue 4),
-so "guest" is an anonymous browser carrying a random guest-token cookie: it must get
-nothing more than anonymous does.
+anonymous browser; and an interpreter guest, whose device opened a guest link to the
+session: it gets the guest's call page and socket, and nothing more than anonymous does.
+Dave (Force A's officer) is invited into the session: he gets its page and socket only.
 """
 
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from urllib.parse import urlsplit
@@ -35,6 +34,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from evidence import services as evidence
 from followups import appointments, consent
 from followups import services as followups
 from followups.models import FollowUpKind
@@ -47,11 +47,18 @@ from tests.personas import make_every_role, make_personas, session_with_link, ve
 from tests.referrals.dash import ensure_dash_questionnaire
 from tests.referrals.referral_rows import a_referral
 from tests.referrals.referring import assess, refer
+from tests.reviews.helpers import log as log_incident
+from tests.reviews.helpers import review as review_incident
 from tests.sms.twilio_fake import new_sid
 from tests.sockets import ORIGIN, TIMEOUT, staff_cookie, victim_cookie
-from video.models import ConsentDecision
+from tests.video.invitations import invited_guest
+from video import guests
+from video.models import ConsentDecision, ConsentScope
 
 ALLOW, DENY, LOGIN, METHOD, SIGNED = "allow", "deny", "login", "method", "signed"
+# 400: let past every access check, then the walk's empty request is refused as incomplete
+# (an endpoint that needs a picture or coordinates in the body).
+INVALID = "invalid"
 
 # --- the personas --------------------------------------------------------------------------
 
@@ -69,7 +76,6 @@ ESCALATIONS = ["alice", "bob", "olivia", "pete"]  # specialists and supervisors
 ADMINS = ["erin", "tom"]
 VICTIMS = ["victim", "other_victim"]
 STAFF = FORCE_A + FORCE_B
-# Guest links are issue 4; until then a guest's cookie names nothing.
 GUEST_COOKIE = "vguest"
 
 
@@ -90,6 +96,12 @@ def staff_page(*allowed: str, method: str = "get") -> Row:
 def open_page(*allowed: str, method: str = "get", others: str = DENY) -> Row:
     """No staff sign-in in front (victim pages, sign-in): the view alone decides."""
     return Row(method, {p: ALLOW if p in allowed else others for p in PERSONAS})
+
+
+def refuses_empty(row: Row, *personas: str) -> Row:
+    """`personas` get past the access checks, and the walk's empty POST is then refused (400)."""
+    row.expect |= dict.fromkeys(personas, INVALID)
+    return row
 
 
 def webhook() -> Row:
@@ -124,12 +136,28 @@ TABLE: dict[str, Row] = {
     "video:redeem": open_page("victim"),
     "video:victim-home": open_page(*VICTIMS),
     "video:victim-consent": open_page(*VICTIMS, method="post"),
+    # Only sets this browser's language for the caller's pages: nothing personal read or written.
+    "video:victim-language": open_page(*PERSONAS, method="post"),
     "video:start": staff_page(*CONTACT_A, method="post"),
-    "video:session": staff_page(*READ_A),
+    # Dave, an officer, only because he was invited into this call.
+    "video:session": staff_page(*READ_A, "dave"),
     "video:events": staff_page(*READ_A),
     "video:resend": staff_page(*CONTACT_A, method="post"),
     "video:revoke": staff_page(*CONTACT_A, method="post"),
     "video:end": staff_page(*CONTACT_A, method="post"),
+    # Listening in and inviting others: the guest's link and page, the specialist's invitations.
+    "video:guest-redeem": open_page("guest"),
+    "video:guest-home": open_page("guest"),
+    "video:invite": staff_page(*CONTACT_A),
+    "video:remove-invitation": staff_page(*CONTACT_A, method="post"),
+    # Location and evidence: each caller posts for their own call only (the device cookie says which).
+    "evidence:victim-consent": refuses_empty(open_page(method="post"), *VICTIMS),
+    "evidence:victim-location": refuses_empty(open_page(method="post"), *VICTIMS),
+    "evidence:victim-photo": refuses_empty(open_page(method="post"), *VICTIMS),
+    "evidence:state": staff_page(*READ_A),
+    # The world's caller allows snapshots; call handlers follow the call but take and open no pictures.
+    "evidence:take-snapshot": refuses_empty(staff_page(method="post"), *CONTACT_A),
+    "evidence:snapshot": staff_page(*CONTACT_A),
     "referrals:risk_edit": staff_page(*CONTACT_A),
     "referrals:risk_version": staff_page(*READ_A),
     "referrals:new_referral": staff_page(*CONTACT_A),
@@ -159,6 +187,20 @@ TABLE: dict[str, Row] = {
     "followups:cancel": staff_page(*CONTACT_A, method="post"),
     "followups:done": staff_page(*CONTACT_A, method="post"),
     "followups:cancel-appointment": staff_page(*CONTACT_A, method="post"),
+    "control_room:dashboard": staff_page(*READ_A, *READ_B),
+    "control_room:dashboard-rows": staff_page(*READ_A, *READ_B),
+    "control_room:wrap-up": staff_page(*CONTACT_A),
+    # Only a training case's session has a link to show (the world's own session is real: see build_world).
+    "control_room:training-link": staff_page(*CONTACT_A),
+    "control_room:decide": staff_page(*CONTACT_A, method="post"),
+    # Call handlers log incidents and read their feedback; specialists and supervisors review;
+    # supervisors and force admins see the statistics. The world's incident is Carol's, reviewed.
+    "reviews:mine": staff_page("carol", "quinn"),
+    "reviews:log": staff_page("carol", "quinn"),
+    "reviews:acknowledge": staff_page("carol", method="post"),
+    "reviews:queue": staff_page("alice", "bob", "olivia", "pete"),
+    "reviews:review": staff_page("alice", "bob"),
+    "reviews:statistics": staff_page("bob", "erin", "pete", "tom"),
     "admin": admin_site(),
 }
 
@@ -242,6 +284,15 @@ def build_world() -> World:
     )
     appointment = appointments.book(case, by=people.alice, starts_at=next_weekday(1, time(10, 30)))
     reply = inbound.record_reply(sid=new_sid(), from_number="+447700900123", body="Call after 3").reply
+    evidence.set_consent(session, ConsentScope.SNAPSHOTS, grant=True, language="en-gb")
+    snapshot = evidence.take_snapshot(session, b"\xff\xd8\xff" + b"\0" * 32, by=people.alice)
+    training_session, _, _ = session_with_link(people.alice, phone="+447700900125", reference="INC-T-0001")
+    type(case).objects.filter(pk=training_session.case_id).update(is_training=True)
+
+    incident = log_incident(people.carol)
+    review_incident(incident, people.alice, "Safety advice not given")
+    guests.invite_officer(session, officer=users["dave"], by=people.alice)
+    invitation, guest_path, guest_secret = invited_guest(session, people.alice)
 
     password_only = Client()
     password_only.force_login(people.alice)
@@ -250,18 +301,24 @@ def build_world() -> World:
         "alice_password_only": client_cookies(password_only),
         "victim": header_cookies(victim_cookie(token)),
         "other_victim": header_cookies(victim_cookie(other_token)),
-        "guest": {GUEST_COOKIE: secrets.token_urlsafe(16)},
+        "guest": {GUEST_COOKIE: guest_secret},
         "anonymous": {},
     }
     values = {
         "case_id": case.pk,
         "session_id": session.pk,
         "referral_id": referral.pk,
+        "incident_id": incident.pk,
         "version": 1,
         "reply_id": reply.pk,
+        "snapshot_id": snapshot.pk,
         "token": token,
+        "video:guest-redeem:token": guest_path.rsplit("/", 1)[1],
+        "invitation_id": invitation.pk,
         "pk": follow_up.pk,
         "followups:cancel-appointment:pk": appointment.pk,
+        "control_room:training-link:session_id": training_session.pk,
+        "item": "referrals",
     }
     return World(cookies=cookies, values=values)
 
@@ -301,6 +358,8 @@ def outcome(response, row: Row) -> str:
         return SIGNED
     if status in (403, 404):
         return DENY
+    if status == 400:
+        return INVALID
     return f"HTTP {status}"
 
 
@@ -361,7 +420,7 @@ class TestEveryPage:
     def test_a_post_only_page_refuses_a_get_from_someone_allowed_to_post(self, world, key):
         row = TABLE[key]
         # Signing out sends everyone to the sign-in page, and anyone may try.
-        persona = next((p for p in PERSONAS if row.expect[p] == ALLOW), "anonymous")
+        persona = next((p for p in PERSONAS if row.expect[p] in (ALLOW, INVALID)), "anonymous")
         pattern = next(p for p in url_patterns() if p.key == key)
         response = fetch(world, persona, "get", urls_for(pattern, world)[0])
         assert outcome(response, row) == METHOD
@@ -381,10 +440,12 @@ SOCKETS: dict[str, list[str]] = {
     # Staff of the session's force who may view cases, and the caller's own phone. The call
     # handler's socket feeds her session page's live timeline, but it also lets her join the
     # call and chat with the caller, which her role may not otherwise do (no watch-only mode yet).
-    "ws/sessions/<uuid:session_id>/": [*READ_A, "victim"],
+    # Dave (officer) and the guest were invited into this call.
+    "ws/sessions/<uuid:session_id>/": [*READ_A, "victim", "dave", "guest"],
     "ws/cases/<uuid:case_id>/": READ_A,
     "ws/portal/": WORKERS,
     "ws/portal/referrals/<uuid:referral_id>/": ["sid"],
+    "ws/dashboard/": [*READ_A, *READ_B],
     ANYTHING_ELSE: [],
 }
 
@@ -412,12 +473,14 @@ def socket_world(transactional_db) -> tuple[dict[str, str], dict]:
     session, _, token = session_with_link(people.alice)
     other_session, _, other_token = session_with_link(people.alice, phone="+447700900124", reference="INC-0002")
     referral = a_referral(people, case=session.case)
+    guests.invite_officer(session, officer=users["dave"], by=people.alice)
+    _, _, guest_secret = invited_guest(session, people.alice)
     cookies = {name: staff_cookie(user) for name, user in users.items()}
     cookies |= {
         "alice_password_only": staff_cookie(people.alice, second_factor=False),
         "victim": victim_cookie(token),
         "other_victim": victim_cookie(other_token),
-        "guest": f"{GUEST_COOKIE}={secrets.token_urlsafe(16)}",
+        "guest": f"{GUEST_COOKIE}={guest_secret}",
         "anonymous": "",
     }
     values = {"session_id": session.pk, "case_id": session.case_id, "referral_id": referral.pk}

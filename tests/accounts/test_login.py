@@ -21,7 +21,7 @@ def test_the_right_password_and_code_sign_in_with_both_factors(people):
     client = Client()
     response = sign_in(client, people.alice)
     assert response.status_code == 302
-    assert client.get(response["Location"]).url == "/cases/"
+    assert client.get(response["Location"]).url == "/control-room/"
     assert DEVICE_ID_SESSION_KEY in client.session
     next_page = client.get("/cases/")
     assert next_page.status_code == 200

@@ -120,8 +120,8 @@ def test_the_case_list_query_count_does_not_grow_with_the_cases(people, django_a
     for n, who in enumerate([people.alice, people.bob] * 10):
         open_case(who, reference=f"INC-{n:04d}")
     # session, user, OTP device, the user's force (page header), the cases with their authors,
-    # and the two counts in the navigation (overdue referrals, unread texts).
-    with django_assert_num_queries(7):
+    # and the three counts in the navigation (overdue referrals, unread texts, the review queue).
+    with django_assert_num_queries(8):
         response = client.get("/cases/")
     assert response.content.decode().count("INC-") == 20
 

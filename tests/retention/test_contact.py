@@ -1,5 +1,7 @@
 """Past the contact period the caller's number is pseudonymised and every contact detail erased."""
 
+from django.test import TestCase
+
 from followups.models import FollowUpStatus
 from referrals.models import Referral
 from response_platform.audit.models import AuditEvent
@@ -9,6 +11,7 @@ from response_platform.sms.inbound import case_for
 from response_platform.sms.models import InboundSms, SmsMessage
 from tests.personas import verified_client
 from tests.retention.scene import NOTES, PHONE, REPLY, WINDOWS, build, run
+from tests.video.invitations import INTERPRETER_MOBILE, invite_interpreter
 
 
 def test_contact_details_just_inside_their_period_are_kept(people, twilio):
@@ -92,3 +95,21 @@ def test_no_link_can_be_sent_once_the_number_is_erased(people, twilio):
     response = client.post(f"/cases/{scene.case.pk}/sessions/", follow=True)
     assert "no link can be sent" in response.content.decode()
     assert SmsMessage.objects.count() == texts_before
+
+
+def test_an_interpreters_number_is_erased_with_the_cases_contact_details(people, twilio):
+    scene = build(people, twilio)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        invitation, _ = invite_interpreter(scene.session, people.alice)
+    assert SmsMessage.objects.get(pk=invitation.sms_id).to == INTERPRETER_MOBILE
+    run(people.force_a, 366)
+    assert SmsMessage.objects.get(pk=invitation.sms_id).to == ERASED
+    assert not SmsMessage.objects.filter(to=INTERPRETER_MOBILE).exists()
+
+
+def test_an_interpreters_text_goes_with_the_case_record(people, twilio):
+    scene = build(people, twilio)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        invitation, _ = invite_interpreter(scene.session, people.alice)
+    run(people.force_a, 7 * 365)
+    assert not SmsMessage.objects.filter(pk=invitation.sms_id).exists()

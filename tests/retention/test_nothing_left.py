@@ -6,6 +6,7 @@ Encrypted columns are no hiding place: every Fernet token found in a dump is dec
 with every key and its plaintext searched as well.
 """
 
+import base64
 import re
 import shutil
 import subprocess
@@ -16,12 +17,30 @@ import pytest
 from cryptography.fernet import InvalidToken
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
+from evidence import services as evidence
 from response_platform.audit.models import AuditEvent
 from response_platform.lib import crypto
 from tests.referrals.dash import ensure_dash_questionnaire
 from tests.referrals.referring import DASH_NOTE
-from tests.retention.scene import CHAT, NOTES, PHONE, REPLY, build, run
+from tests.retention.scene import CHAT, NOTES, PHONE, REPLY, Scene, build, run
+from video.models import ConsentScope
+
+# What the caller shared in the call: where they were, and a photo (its bytes carry words to search for).
+LATITUDE, LONGITUDE = 51.498765, -0.123457
+PHOTO_WORDS = "Photo of the bruise, taken in the bathroom at Juniper Row"
+PHOTO = b"\x89PNG\r\n\x1a\n" + PHOTO_WORDS.encode()
+EVIDENCE_VALUES = (str(LATITUDE), str(LONGITUDE), PHOTO_WORDS, base64.b64encode(PHOTO).decode())
+
+
+def add_evidence(scene: Scene) -> None:
+    for scope in (ConsentScope.LOCATION, ConsentScope.SNAPSHOTS):
+        evidence.set_consent(scene.session, scope, grant=True, language="en-gb")
+    position = evidence.Position(lat=LATITUDE, lon=LONGITUDE, accuracy=8.0, captured_at=timezone.now())
+    evidence.share_location(scene.session, position)
+    evidence.receive_photo(scene.session, PHOTO)
+
 
 TOKEN = re.compile(r"gAAAAA[A-Za-z0-9_\-]+=*")
 NATIONAL = "0" + PHONE.removeprefix("+44")
@@ -64,9 +83,14 @@ def decrypted_tokens(text: str) -> str:
     plaintexts = []
     for token in set(TOKEN.findall(text)):
         try:
-            plaintexts.append(crypto.decrypt(token))
+            plaintext = crypto.fernet().decrypt(token.encode())
         except InvalidToken:
-            pass
+            continue
+        # An evidence picture is bytes, not text: latin-1 keeps every byte of it searchable.
+        try:
+            plaintexts.append(plaintext.decode())
+        except UnicodeDecodeError:
+            plaintexts.append(plaintext.decode("latin-1"))
     return "\n".join(plaintexts)
 
 
@@ -97,12 +121,29 @@ def test_erased_contact_details_and_chat_are_nowhere_in_the_database(people, twi
 
 
 @pytest.mark.django_db(transaction=True)
+def test_erased_locations_and_photos_are_nowhere_in_the_database(people, twilio):
+    ensure_dash_questionnaire()
+    add_evidence(build(people, twilio))
+    before = everything()
+    for value in EVIDENCE_VALUES:
+        assert value in before
+    run(people.force_a, 91)  # past the chat period, which locations and pictures share
+    after = everything()
+    for value in EVIDENCE_VALUES:
+        assert value not in after
+    erased = AuditEvent.objects.filter(action="erasure", detail__contains="locations and snapshots")
+    assert erased.count() == 2  # the session's locations, its pictures
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_erased_case_leaves_nothing_of_itself_in_the_database(people, twilio):
     ensure_dash_questionnaire()
-    build(people, twilio)
+    add_evidence(build(people, twilio))
     assert DASH_NOTE in everything()
     run(people.force_a, 2191)
     after = everything()
     for value in (PHONE, NATIONAL, crypto.blind_index(PHONE), CHAT, NOTES, REPLY, DASH_NOTE, "INC-7001"):
+        assert value not in after
+    for value in EVIDENCE_VALUES:
         assert value not in after
     assert AuditEvent.objects.filter(action="erasure", object_type="cases.case").count() == 1

@@ -170,10 +170,11 @@ def test_the_session_page_query_count_does_not_grow_with_the_record(people, djan
     for who in [people.alice, people.bob] * 10:
         record_event(case=session.case, session=session, kind=EventKind.JOINED, actor=who, detail="Specialist")
     # session, user, OTP device, header force, the session with case, force and author,
-    # its latest link with the SMS, the timeline with its actors, and the navigation's two
-    # counts (overdue referrals, unread texts); then 5 for the page's audit consultation entry
+    # its latest link with the SMS, the timeline with its actors, the people invited into the
+    # call, the pictures listed in the evidence panel, and the navigation's three counts (overdue
+    # referrals, unread texts, the review queue); then 5 for the page's audit consultation entry
     # (savepoint, lock the chain head, insert the entry, move the head, release).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         response = client.get(f"/sessions/{session.pk}/")
     assert response.content.decode().count("Joined · Specialist") == 20
 

@@ -33,5 +33,9 @@ def _backend_class(path: str) -> type[SmsBackend]:
     return import_string(path)
 
 
-def get_backend() -> SmsBackend:
-    return _backend_class(settings.SMS_BACKEND)()
+# A training case's texts go here whatever SMS_BACKEND says: a practice call never texts a real phone.
+TRAINING_BACKEND = "response_platform.sms.backends.outbox.OutboxBackend"
+
+
+def get_backend(*, training: bool = False) -> SmsBackend:
+    return _backend_class(TRAINING_BACKEND if training else settings.SMS_BACKEND)()

@@ -19,7 +19,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-setup: $(BIN)/.installed node_modules/.installed
+setup: $(BIN)/.installed
 	mkdir -p var
 
 run: setup
@@ -28,7 +28,7 @@ run: setup
 	$(BIN)/python manage.py seed_demo
 	PORT=$(PORT) BIN=$(BIN) ./scripts/run-local
 
-test: setup lint
+test: setup node_modules/.installed lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup

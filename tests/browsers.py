@@ -12,6 +12,7 @@ from asgiref.sync import SyncToAsync
 from channels.layers import channel_layers
 from channels.testing import ChannelsLiveServerTestCase
 from django.db import connections
+from django.test import override_settings
 
 from tests.sockets import close_every_connection
 
@@ -63,4 +64,21 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
         SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
         channel_layers.backends = {}
         connections.close_all()
-        super().setUpClass()
+        # Each live server counts link redemptions afresh. With REDIS_URL the cache is one
+        # Redis shared by the whole run, and the browser tests together open more than
+        # JOIN_REDEMPTION_LIMIT links from 127.0.0.1 within its window: later callers got 429.
+        own_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": cls.__qualname__}
+        cls._own_cache = override_settings(CACHES={"default": own_cache})
+        cls._own_cache.enable()
+        try:
+            super().setUpClass()
+        except Exception:
+            cls._own_cache.disable()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls._own_cache.disable()

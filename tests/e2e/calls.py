@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from response_platform.sms.models import OutboxMessage
 from tests.browsers import BrowserTestCase, launch
 from tests.e2e.media import wait_for_each_peer
+from tests.migration_data import restore_migration_data
 from tests.personas import PASSWORD, current_code, make_personas
 
 DEVICES = ["camera", "microphone"]
@@ -98,6 +99,7 @@ class CallTestCase(BrowserTestCase):
     """A live server, the personas, and one headless Chromium per test."""
 
     def setUp(self):
+        restore_migration_data()
         self.people = make_personas()
         self.playwright = sync_playwright().start()
         self.browser = launch(self.playwright)

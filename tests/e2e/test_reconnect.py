@@ -27,8 +27,10 @@ class TestReconnect(CallTestCase):
         staff_before = specialist_page.evaluate(CONNECTION)
 
         # The phone's network goes away: the socket is cut and cannot come back until it returns.
-        victim_page.context.set_offline(True)
+        # Closed first, then offline: a close started while offline can wait for a closing
+        # handshake that cannot arrive, and the page would learn of the cut late.
         victim_page.evaluate("window.currentCall.ws.close()")
+        victim_page.context.set_offline(True)
         expect(victim_page.locator("#call-status")).to_have_text("Connection lost. Reconnecting…")
         expect(specialist_page.locator("#timeline")).to_contain_text("Left · Caller")
         # Media goes browser to browser, so the specialist still sees the caller meanwhile.

@@ -90,10 +90,12 @@ def standing(scope: dict, participant: Participant) -> str | None:
 
     Asked again from time to time because the push that says so travels over the
     channel layer, which may lose it."""
+    identity = identify(scope, participant.session_id)
+    # Read after identify(), which itself refuses a closed session: a session ended between
+    # the two reads must close the socket as "ended", not as a refusal of who is connected.
     session = VideoSession.objects.filter(pk=participant.session_id).only("state").first()
     if session is None or session.is_closed:
         return "ended"
-    identity = identify(scope, participant.session_id)
     if identity is None or identity.role != participant.role:
         return "revoked" if participant.role == ParticipantRole.VICTIM else "forbidden"
     Participant.objects.filter(pk=participant.pk).update(last_seen=timezone.now())

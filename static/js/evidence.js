@@ -1,7 +1,8 @@
 /* Location and evidence in a call, each by the caller's consent.
    The caller's page: agree or withdraw, share the phone's position while agreed, send a photo.
    The specialist's page: the live location and the pictures, refreshed from the server when
-   the session record says something changed (window.Evidence.onEvent, called by staff.js). */
+   the session record says something changed (window.Evidence.onEvent, called by staff.js) and
+   after every socket (re)connect (window.Evidence.refresh). */
 (function () {
   "use strict";
   var panel = document.getElementById("evidence");
@@ -191,10 +192,13 @@
       [time, pic, hash].forEach(function (td) { tr.appendChild(td); });
       list.appendChild(tr);
     }
+    // Only the answer to the latest request is shown: an older one overtaken on the way is stale.
+    var asked = 0;
     function refresh() {
+      var mine = ++asked;
       fetch(data(panel, "state-url"), { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
         .then(function (r) { if (!r.ok) throw new Error(); return r.json(); })
-        .then(render)
+        .then(function (s) { if (mine === asked) render(s); })
         .catch(function () { /* the next event or reconnect tries again */ });
     }
     function refreshSoon() { clearTimeout(pending); pending = setTimeout(refresh, 150); }

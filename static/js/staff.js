@@ -31,6 +31,8 @@
       var caller = m.peers.some(function (p) { return p.role === "victim"; });
       callerIs(caller ? "waiting" : "absent");
       catchUp();
+      // A push sent while the socket was away is lost: the evidence panel asks again too.
+      if (window.Evidence) window.Evidence.refresh();
     },
     onChat: function (m) { addChat(m); },
     onEvent: function (e) { addEvent(e); catchUpSoon(); },

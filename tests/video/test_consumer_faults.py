@@ -27,6 +27,7 @@ from tests.sockets import (
     socket,
     still_usable,
 )
+from video import presence
 from video.consumers import CLOSE_SESSION_ENDED, CLOSE_TRY_AGAIN
 from video.live import call_group
 from video.models import ChatMessage, EventKind, JoinLink, Participant, SessionEvent, SessionState, VideoSession
@@ -107,6 +108,22 @@ async def test_an_end_whose_push_was_lost_still_closes_every_socket(scene, quick
         assert frames == [{"type": "closed", "reason": "ended"}]
         assert code == CLOSE_SESSION_ENDED
         await communicator.disconnect()
+
+
+async def test_a_session_ended_while_a_socket_rechecks_closes_it_as_ended(scene, quick_recheck, monkeypatch):
+    """The end lands in the middle of a recheck: the page must say "ended", not "forbidden"."""
+    staff, _ = await connected(scene.session.pk, scene.staff)
+    identify = presence.identify
+
+    def identify_while_the_session_ends(scope, session_id):
+        VideoSession.objects.filter(pk=session_id).update(state=SessionState.ENDED)
+        return identify(scope, session_id)
+
+    monkeypatch.setattr(presence, "identify", identify_while_the_session_ends)
+    frames, code = await close_code(staff)
+    assert frames == [{"type": "closed", "reason": "ended"}]
+    assert code == CLOSE_SESSION_ENDED
+    await staff.disconnect()
 
 
 async def test_a_revocation_whose_push_was_lost_still_closes_the_callers_socket(scene, quick_recheck):

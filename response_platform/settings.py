@@ -209,7 +209,9 @@ _REDIS_TIMEOUTS = {"socket_connect_timeout": 5, "socket_timeout": 10}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels_redis' core layer, taking a process's messages from Redis in batches
+            # and sending each in one round trip (bench/signaling_load).
+            "BACKEND": "response_platform.lib.channel_layer.BatchingRedisChannelLayer",
             "CONFIG": {
                 # Not redis-py 8's default of 100 connections: a node with 1,000 sockets has more
                 # commands in flight than that at peaks (and 1,000 was not enough at saturation),
@@ -225,11 +227,6 @@ if REDIS_URL:
             },
         }
     }
-    if env("CHANNEL_LAYER") == "pubsub":
-        # Measured in bench/signaling_load only: Redis pushes each message to the process
-        # instead of one blocking pop per message. It has no capacity (no ChannelFull).
-        CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.pubsub.RedisPubSubChannelLayer"
-        del CHANNEL_LAYERS["default"]["CONFIG"]["capacity"]
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

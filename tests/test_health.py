@@ -6,11 +6,10 @@ import socket
 import pytest
 from django.test import Client
 
+from response_platform.lib import channel_layer
 from tests.production import daphne, get, production_env
 
-DEAD_REDIS_LAYER = {
-    "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}
-}
+DEAD_REDIS_LAYER = {"default": {"BACKEND": channel_layer.BACKEND, "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}}
 
 
 def probe() -> tuple[int, dict, str]:
@@ -42,7 +41,7 @@ def test_a_redis_that_accepts_but_never_answers_is_reported_down_instead_of_hang
         host, port = silent.getsockname()
         settings.CHANNEL_LAYERS = {
             "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "BACKEND": channel_layer.BACKEND,
                 "CONFIG": {"hosts": [f"redis://{host}:{port}/0"]},
             }
         }

@@ -4,7 +4,7 @@ import asyncio
 import json
 
 import pytest
-from channels_redis.core import RedisChannelLayer
+from django.utils.module_loading import import_string
 
 from response_platform import settings as project_settings
 from response_platform.sms.tasks import MAX_SEND_ATTEMPTS
@@ -134,12 +134,12 @@ def test_production_cookies_are_secure_and_csrf_trusts_only_the_public_origin():
 
 @pytest.mark.timeout(60)
 def test_a_production_socket_that_sits_quiet_still_receives_its_next_message():
-    config = show(
-        "from django.conf import settings\nresult = settings.CHANNEL_LAYERS['default']['CONFIG']", production_env()
+    layer_settings = show(
+        "from django.conf import settings\nresult = settings.CHANNEL_LAYERS['default']", production_env()
     )
 
     async def quiet_then_message():
-        layer = RedisChannelLayer(**config)
+        layer = import_string(layer_settings["BACKEND"])(**layer_settings["CONFIG"])
         channel = await layer.new_channel()
         receiving = asyncio.ensure_future(layer.receive(channel))
         await asyncio.sleep(6)  # longer than one of channels_redis' 5 s blocking pops

@@ -21,6 +21,7 @@ import traceback
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -121,7 +122,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         if not kind.startswith("websocket.") and (self.participant is None or self.closing):
             return  # a push for a socket that is refused or closing
         try:
-            await super().dispatch(message)
+            await self._handle(message)
         except StopConsumer:
             raise
         except Exception as exc:
@@ -130,6 +131,21 @@ class SessionConsumer(AsyncWebsocketConsumer):
                 await self._close(CLOSE_TRY_AGAIN)
             elif kind == "websocket.disconnect":
                 raise StopConsumer from None
+
+    async def _handle(self, message) -> None:
+        """The message's handler, as channels' dispatch() finds it, without the hop before it.
+
+        channels runs close_old_connections() on asgiref's one shared thread before every
+        message, frames and relayed signals alike: two thread hops per relayed frame, all
+        queued on that one thread and slowed by every other thread holding the GIL. It capped
+        the relay at 1,000 sockets (bench/signaling_load). This consumer does no ORM work on
+        that thread: every database call goes through _db(), which closes stale connections
+        in the thread that uses them (channels' DatabaseSyncToAsync), so the hop is skipped.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- connection ---------------------------------------------------------------
 

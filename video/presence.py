@@ -91,9 +91,12 @@ def standing(scope: dict, participant: Participant) -> str | None:
     Asked again from time to time because the push that says so travels over the
     channel layer, which may lose it."""
     identity = identify(scope, participant.session_id)
-    # Read after identify(), which itself refuses a closed session: a session ended between
-    # the two reads must close the socket as "ended", not as a refusal of who is connected.
-    session = VideoSession.objects.filter(pk=participant.session_id).only("state").first()
+    # identify() read the session afresh; when it refused, the session is read after it, so one
+    # ended in between closes the socket as "ended", not as a refusal of who is connected.
+    if identity is not None:
+        session: VideoSession | None = identity.session
+    else:
+        session = VideoSession.objects.filter(pk=participant.session_id).only("state").first()
     if session is None or session.is_closed:
         return "ended"
     if identity is None or identity.role != participant.role:

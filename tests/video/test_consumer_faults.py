@@ -16,6 +16,7 @@ from asgiref.sync import sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.utils import timezone
 
+from response_platform.lib import channel_layer
 from tests.sockets import (
     close_code,
     connected,
@@ -61,7 +62,7 @@ def quick_recheck(settings):
 
 
 def redis_layer(url: str) -> dict:
-    return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [url]}}}
+    return {"default": {"BACKEND": channel_layer.BACKEND, "CONFIG": {"hosts": [url]}}}
 
 
 def open_sockets(session) -> int:

@@ -62,13 +62,13 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def _wait_until_listening(port: int, server: subprocess.Popen, limit: float = 60.0) -> None:
+def wait_until_listening(port: int, server: subprocess.Popen, limit: float = 60.0) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -91,7 +91,7 @@ def image_command(port: int) -> list[str]:
 @contextmanager
 def daphne(env: dict[str, str]) -> Iterator[int]:
     """Serve the project as the image's CMD does; yields the port."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         image_command(port),
         cwd=BASE_DIR,
@@ -101,7 +101,7 @@ def daphne(env: dict[str, str]) -> Iterator[int]:
         text=True,
     )
     try:
-        _wait_until_listening(port, server)
+        wait_until_listening(port, server)
         yield port
     finally:
         server.terminate()

@@ -5,17 +5,17 @@ import subprocess
 import sys
 
 from response_platform.serve import GC_YOUNG_THRESHOLD
-from tests.production import BASE_DIR, _free_port, _wait_until_listening, get
+from tests.production import BASE_DIR, free_port, get, wait_until_listening
 
 
 def test_the_server_process_collects_young_objects_less_often_and_freezes_what_it_loaded():
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "response_platform.serve", "-b", "127.0.0.1", "-p", str(port)]
     server = subprocess.Popen(
         [*command, "tests.gc_report:application"], cwd=BASE_DIR, stderr=subprocess.PIPE, text=True
     )
     try:
-        _wait_until_listening(port, server)
+        wait_until_listening(port, server)
         report = json.loads(get(port, "/", host="localhost").body)
     finally:
         server.terminate()

@@ -104,6 +104,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         self.groups_joined: list[str] = []
         self.watchdog: asyncio.Task | None = None
         self.limited = 0
+        self.peer_channels: dict[str, str] = {}  # remembered by _peer_channel()
 
     async def __call__(self, scope, receive, send):
         try:
@@ -444,21 +445,15 @@ class SessionConsumer(AsyncWebsocketConsumer):
         the record: what is remembered is forgotten whenever a peer joins or leaves, at every
         recheck, and a peer the database does not know is never remembered.
         """
-        known = self._known_peers()
-        channel = known.get(peer_id)
+        channel = self.peer_channels.get(peer_id)
         if channel is None:
             channel = await _db(presence.channel_of_peer)(self.participant, peer_id)
             if channel is not None:
-                known[peer_id] = channel
+                self.peer_channels[peer_id] = channel
         return channel
 
-    def _known_peers(self) -> dict[str, str]:
-        if not hasattr(self, "_peer_channels"):
-            self._peer_channels: dict[str, str] = {}
-        return self._peer_channels
-
     def _forget_peers(self) -> None:
-        self._known_peers().clear()
+        self.peer_channels.clear()
 
     def _stop_watchdog(self) -> None:
         if self.watchdog is not None and self.watchdog is not asyncio.current_task():

@@ -30,7 +30,7 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -326,8 +326,13 @@ def build_world() -> World:
 @pytest.fixture(scope="class")
 def world(django_db_setup, django_db_blocker):
     """Built once for TestEveryPage inside a transaction rolled back at its end; each request
-    below runs in a savepoint rolled back after it, so no persona's POST changes the next one's world."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    below runs in a savepoint rolled back after it, so no persona's POST changes the next one's world.
+
+    Built with a cache of its own, as every test runs (conftest._fresh_cache, which a class fixture
+    precedes): opening the guest's link is throttled per address, and a shared Redis may hold
+    other runs' counts."""
+    own_cache = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "world"}}
+    with django_db_blocker.unblock(), override_settings(CACHES=own_cache), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
 

@@ -20,7 +20,7 @@ from tests.browsers import launch
 from tests.e2e.calls import DEVICES, PHONE, caller_enters, chat_both_ways, sign_in_at, specialist_joins
 from tests.e2e.media import wait_for_frames
 from tests.personas import make_personas, session_with_link
-from tests.production import BASE_DIR, _free_port, _wait_until_listening, image_command
+from tests.production import BASE_DIR, free_port, image_command, wait_until_listening
 from tests.workers import database_url_for_workers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -40,7 +40,7 @@ def node(name: str) -> Iterator[str]:
 
     Its log is left in VAR_DIR (node-1.log, node-2.log) for whoever reads a failure.
     """
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url_for_workers(), "REDIS_URL": settings.REDIS_URL}
     # The nodes count link redemptions per address in Redis, which outlives this test (unlike the
     # in-process tests' cache); every run's phone is 127.0.0.1, so earlier runs must not add up.
@@ -48,7 +48,7 @@ def node(name: str) -> Iterator[str]:
     with open(Path(settings.VAR_DIR) / f"{name}.log", "wb") as log:
         server = subprocess.Popen(image_command(port), cwd=BASE_DIR, env=env, stdout=log, stderr=log)
     try:
-        _wait_until_listening(port, server)
+        wait_until_listening(port, server)
         yield f"http://localhost:{port}"
     finally:
         server.terminate()

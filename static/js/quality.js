@@ -160,11 +160,11 @@
   /* The rung one sample asks for: the worst of what leaves this page and what reaches it. */
   Quality.prototype.rungFor = function (s) {
     var rung = 0;
-    var estimate = s.available === null ? Infinity : s.available;
     // The estimate measures the link only while full video is sent: below that rung it stays
-    // near what this page now sends, so it would hold the call down after the link recovered.
-    var available = this.level() > 0 ? Infinity : estimate;
-    if (s.loss > 30 || s.rtt > 2000 || estimate < TEXT_KBPS) return 3;
+    // near what this page now sends (nothing at all on text only), so it would hold the call
+    // down after the link recovered. Below full video, loss and round-trip time decide.
+    var available = this.level() > 0 || s.available === null ? Infinity : s.available;
+    if (s.loss > 30 || s.rtt > 2000 || available < TEXT_KBPS) return 3;
     if (s.loss > 12 || s.rtt > 900 || available < AUDIO_KBPS) rung = 2;
     else if (s.loss > 5 || s.rtt > 450 || available < LOW_KBPS) rung = 1;
     // Only full-quality video from the other side says anything about the link's width.

@@ -142,3 +142,25 @@ def test_an_expired_message_is_dropped_when_the_channel_is_next_written():
         return (await under_test.receive(channel))["n"]
 
     assert run(scenario, expiry=1) == 1
+
+
+def test_with_two_redis_shards_each_socket_still_gets_its_messages():
+    """A socket's message goes to the shard its process's inbox is read from."""
+    base = REDIS_URL.rsplit("/", 1)[0]
+
+    async def scenario(under_test):
+        channels = [await under_test.new_channel() for _ in range(20)]
+        for channel in channels:
+            await under_test.send(channel, {"type": "peer.joined", "for": channel})
+        return channels, [await asyncio.wait_for(under_test.receive(c), 5) for c in channels]
+
+    async def on_two_shards():
+        under_test = BatchingRedisChannelLayer(hosts=[f"{base}/13", f"{base}/14"], prefix=f"test-layer-{os.getpid()}")
+        try:
+            return await scenario(under_test)
+        finally:
+            await under_test.flush()
+            await under_test.close_pools()
+
+    channels, messages = asyncio.run(on_two_shards())
+    assert [m["for"] for m in messages] == channels

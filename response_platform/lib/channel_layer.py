@@ -76,7 +76,8 @@ class BatchingRedisChannelLayer(RedisChannelLayer):
             # As channels_redis does: a socket's channel lives in its process's inbox.
             message = {**message, "__asgi_channel__": channel}
             target = self.non_local_name(channel)
-            index = self.consistent_hash(channel)
+            # The shard of the inbox, hashed as receive_single() hashes it (the process's name).
+            index = self.consistent_hash(target)
         else:
             index = next(self._send_index_generator)
         now = time.time()

@@ -90,8 +90,12 @@ def chat_both_ways(victim_page: Page, specialist_page: Page) -> None:
 
 
 def specialist_joins(page: Page) -> None:
-    """Once the caller is waiting, the specialist joins the call."""
-    expect(page.locator("#caller-presence")).to_have_text("Waiting in the call room")
+    """Once the caller is waiting, the specialist joins the call.
+
+    The wait covers the phone's page loading, its camera starting and its socket joining,
+    none of it timed by any test that uses this step: on a loaded 2-core CI machine that
+    took longer than Playwright's default 5 s."""
+    expect(page.locator("#caller-presence")).to_have_text("Waiting in the call room", timeout=15000)
     page.get_by_role("button", name="Join call").click()
 
 

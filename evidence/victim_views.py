@@ -4,6 +4,7 @@ The device cookie says which call this is, as on every caller page. Answers are 
 JSON for the page's script; a phone with no live link gets a 404 like any other refusal.
 """
 
+import functools
 import logging
 from datetime import UTC, datetime
 
@@ -50,15 +51,31 @@ def _too_fast(session) -> bool:
     return throttle.hit(f"evidence:{session.pk}", 60) > POSTS_PER_MINUTE
 
 
-# CSRF: as for the consent form (see video/victim_views.py), the SameSite=Lax device
-# cookie and the browser's own word on where the post came from.
-@csrf_exempt
-@victim_page
-@require_POST
-def consent(request):
-    session = _caller_session(request)
-    if session is None:
-        return _refused()
+def caller_post(view):
+    """A post from the caller's call page: `view(request, session)` for the session the phone
+    is bound to, a 404 for a phone without one, and 409 once the call has ended.
+
+    CSRF: as for the consent form (see video/victim_views.py), the SameSite=Lax device
+    cookie and the browser's own word on where the post came from."""
+
+    @csrf_exempt
+    @victim_page
+    @require_POST
+    @functools.wraps(view)
+    def answer(request):
+        session = _caller_session(request)
+        if session is None:
+            return _refused()
+        try:
+            return view(request, session)
+        except services.SessionClosed:
+            return _error("closed", "The call has ended.", status=409)
+
+    return answer
+
+
+@caller_post
+def consent(request, session):
     scope, decision = request.POST.get("scope"), request.POST.get("decision")
     if scope not in SCOPES or decision not in ("granted", "withdrawn"):
         return _error("bad_request", "Say which consent (location or snapshots) and the decision.")
@@ -67,11 +84,8 @@ def consent(request):
     if grant and request.POST.get("notice_version") != NOTICE_VERSION:
         return _error("notice_changed", "The wording has changed: reload the page to read it.", status=409)
     language = _shown_language(request, session)
-    try:
-        with translation.override(language):  # the hash is of the notice in the language shown
-            services.set_consent(session, scope, grant=grant, language=language)
-    except services.SessionClosed:
-        return _error("closed", "The call has ended.", status=409)
+    with translation.override(language):  # the hash is of the notice in the language shown
+        services.set_consent(session, scope, grant=grant, language=language)
     return JsonResponse({"scope": scope, "decision": decision})
 
 
@@ -91,13 +105,8 @@ def _captured_at(raw: str | None) -> datetime:
     return min(at, now)
 
 
-@csrf_exempt
-@victim_page
-@require_POST
-def location(request):
-    session = _caller_session(request)
-    if session is None:
-        return _refused()
+@caller_post
+def location(request, session):
     if _too_fast(session):
         return _error("rate_limited", "Too many updates.", status=429)
     try:
@@ -112,18 +121,11 @@ def location(request):
         return _error("bad_position", "Send lat, lon and accuracy as numbers.")
     except services.NoConsent:
         return _error("no_consent", "Location sharing is not allowed at the moment.", status=409)
-    except services.SessionClosed:
-        return _error("closed", "The call has ended.", status=409)
     return JsonResponse({"stored": True})
 
 
-@csrf_exempt
-@victim_page
-@require_POST
-def photo(request):
-    session = _caller_session(request)
-    if session is None:
-        return _refused()
+@caller_post
+def photo(request, session):
     if _too_fast(session):
         return _error("rate_limited", "Too many pictures.", status=429)
     try:
@@ -132,6 +134,4 @@ def photo(request):
         return _error(exc.code, str(exc))
     except services.NoConsent:
         return _error("no_consent", "Pictures are not allowed at the moment.", status=409)
-    except services.SessionClosed:
-        return _error("closed", "The call has ended.", status=409)
     return JsonResponse({"sha256": snapshot.sha256})

@@ -164,3 +164,16 @@ async def silent(communicator: WebsocketCommunicator) -> bool:
         if frame["type"] != "event":
             return False
     return True
+
+
+async def both_in_the_call(scene: Scene) -> tuple[WebsocketCommunicator, dict, WebsocketCommunicator, dict]:
+    """The caller and the specialist connected and joined, each told of the other.
+
+    Returns (caller's socket, its hello, specialist's socket, its hello)."""
+    victim, victim_hello = await connected(scene.session.pk, scene.victim)
+    staff, staff_hello = await connected(scene.session.pk, scene.staff)
+    await send_and_receive(victim, {"type": "join"})
+    await next_frame(staff)  # peer-joined
+    await send_and_receive(staff, {"type": "join"})
+    await next_frame(victim)  # peer-joined
+    return victim, victim_hello, staff, staff_hello

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.sockets import connected, make_scene, next_frame, send_and_receive
+from tests.sockets import both_in_the_call, connected, make_scene, next_frame, send_and_receive
 from video.models import EventKind, SessionEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -14,12 +14,7 @@ def scene(people):
 
 
 async def joined(scene):
-    victim, victim_hello = await connected(scene.session.pk, scene.victim)
-    staff, _ = await connected(scene.session.pk, scene.staff)
-    await send_and_receive(victim, {"type": "join"})
-    await next_frame(staff)  # peer-joined
-    await send_and_receive(staff, {"type": "join"})
-    await next_frame(victim)  # peer-joined
+    victim, victim_hello, staff, _ = await both_in_the_call(scene)
     return victim, staff, victim_hello["you"]
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.sockets import connected, make_scene, next_frame, send_and_receive
+from tests.sockets import both_in_the_call, connected, make_scene, next_frame, send_and_receive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,12 +15,7 @@ def scene(people):
 
 
 async def in_the_call(scene):
-    victim, victim_hello = await connected(scene.session.pk, scene.victim)
-    staff, staff_hello = await connected(scene.session.pk, scene.staff)
-    await send_and_receive(victim, {"type": "join"})
-    await next_frame(staff)  # peer-joined
-    await send_and_receive(staff, {"type": "join"})
-    await next_frame(victim)  # peer-joined
+    victim, victim_hello, staff, staff_hello = await both_in_the_call(scene)
     return victim, victim_hello["you"], staff, staff_hello["you"]
 
 

@@ -6,6 +6,7 @@ from django.db import connection
 
 from tests.personas import a_little_later, session_with_link
 from tests.sockets import (
+    both_in_the_call,
     close_code,
     connected,
     make_scene,
@@ -52,12 +53,7 @@ async def test_the_later_joiner_is_polite_and_the_earlier_one_is_told(scene):
 
 
 async def test_a_signal_reaches_the_named_peer_stamped_with_its_sender(scene):
-    victim, victim_hello = await connected(scene.session.pk, scene.victim)
-    staff, staff_hello = await connected(scene.session.pk, scene.staff)
-    await send_and_receive(victim, {"type": "join"})
-    await next_frame(staff)  # peer-joined
-    await send_and_receive(staff, {"type": "join"})
-    await next_frame(victim)  # peer-joined
+    victim, victim_hello, staff, staff_hello = await both_in_the_call(scene)
 
     await victim.send_json_to({"type": "signal", "to": staff_hello["you"], "description": OFFER, "from": "forged"})
     signal = await next_frame(staff)
